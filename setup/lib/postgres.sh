@@ -1,0 +1,79 @@
+# The project's own PostgreSQL cluster under var/<profile>/postgres.
+# shellcheck shell=bash
+
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+
+pg_running() { as_pg_user "$PG_BIN/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; }
+
+# The postgres user must be able to reach var/; a checkout in a private folder
+# (mktemp -d gives 0700) would block it, so we open the project root for
+# traversal (x only, nothing readable) and nothing above it.
+pg_ensure_reachable() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  mkdir -p "$VAR_DIR"
+  if ! runuser -u postgres -- test -x "$VAR_DIR"; then
+    chmod o+x "$PROJECT_ROOT" "$PROJECT_ROOT/var" "$VAR_DIR"
+  fi
+  runuser -u postgres -- test -x "$VAR_DIR" ||
+    die "the postgres user cannot reach $VAR_DIR; move the checkout under a folder other users can traverse"
+}
+
+pg_init() {
+  [ -f "$PG_DATA/PG_VERSION" ] && return 0
+  log "initialising PostgreSQL cluster in $PG_DATA"
+  mkdir -p "$PG_DATA"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_DATA"
+  chmod 700 "$PG_DATA"
+  as_pg_user "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --no-locale >"$LOG_DIR/initdb.log" 2>&1 ||
+    fail_service "initdb" "$LOG_DIR/initdb.log"
+  cat >>"$PG_DATA/postgresql.conf" <<CONF
+
+# --- project settings (setup/lib/postgres.sh) ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+max_connections = 300
+shared_buffers = 256MB
+fsync = $PG_DURABLE
+synchronous_commit = $PG_DURABLE
+full_page_writes = $PG_DURABLE
+log_min_messages = warning
+log_line_prefix = '%m [%p] %d '
+CONF
+}
+
+pg_start() {
+  pg_ensure_reachable
+  mkdir -p "$LOG_DIR"
+  pg_init
+  # The port is written on every start so a changed PG_PORT takes effect.
+  sed -i '/^port = /d' "$PG_DATA/postgresql.conf"
+  echo "port = $PG_PORT" >>"$PG_DATA/postgresql.conf"
+  if pg_running; then
+    pg_ready || wait_for "PostgreSQL" 30 pg_ready || fail_service "PostgreSQL" "$LOG_DIR/postgres.log"
+    log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+    return 0
+  fi
+  port_open "$PG_PORT" && die "port $PG_PORT is taken by another process; set PG_PORT/TEST_PG_PORT to a free port"
+  touch "$LOG_DIR/postgres.log"
+  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$LOG_DIR/postgres.log"
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  as_pg_user "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 60 >/dev/null ||
+    fail_service "PostgreSQL" "$LOG_DIR/postgres.log"
+  wait_for "PostgreSQL" 30 pg_ready || fail_service "PostgreSQL" "$LOG_DIR/postgres.log"
+}
+
+pg_stop() {
+  [ -f "$PG_DATA/PG_VERSION" ] || return 0
+  if pg_running; then
+    as_pg_user "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w >/dev/null && log "PostgreSQL stopped"
+  fi
+}
+
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
+
+pg_create_database() {
+  local db=$1
+  if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+    psql_admin -d postgres -c "CREATE DATABASE \"$db\"" && log "database $db created"
+  fi
+}

@@ -1,0 +1,45 @@
+# Ports and folders of a stack profile: "dev" or "test". The two never share a
+# port or a folder, so a dev stack and a test run can coexist.
+# shellcheck shell=bash
+
+load_profile() {
+  PROFILE=$1
+  case "$PROFILE" in
+    dev)
+      PG_PORT=${PG_PORT:-5433}
+      KAFKA_PORT=${KAFKA_PORT:-9092}
+      KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+      SMTP_PORT=${SMTP_PORT:-2525}
+      API_PORT=${API_PORT:-8080}
+      PG_DURABLE=on
+      ;;
+    test)
+      PG_PORT=${TEST_PG_PORT:-15433}
+      KAFKA_PORT=${TEST_KAFKA_PORT:-19092}
+      KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093}
+      SMTP_PORT=${TEST_SMTP_PORT:-12525}
+      API_PORT=${TEST_API_PORT:-18080}
+      PG_DURABLE=off # test data is thrown away: skip fsync for speed
+      ;;
+    *) die "unknown profile '$PROFILE' (expected dev or test)" ;;
+  esac
+  VAR_DIR="$PROJECT_ROOT/var/$PROFILE"
+  LOG_DIR="$VAR_DIR/log"
+  RUN_DIR="$VAR_DIR/run"
+  PG_DATA="$VAR_DIR/postgres"
+  KAFKA_DIR="$VAR_DIR/kafka"
+  MAIL_DIR="$VAR_DIR/mail"
+  PG_URL_BASE="postgresql://postgres@127.0.0.1:$PG_PORT"
+  KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+  DATABASES="customers customers_replica notifications"
+  TOPICS="MICROSERVICE-CUSTOMER-UPDATES MICROSERVICE-CUSTOMER-UPDATES-DLQ MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION-RETRY MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION-FAILED"
+}
+
+# sql/<folder> holding the migrations of each database.
+migrations_for() {
+  case "$1" in
+    customers) echo "$PROJECT_ROOT/sql/customers" ;;
+    customers_replica) echo "$PROJECT_ROOT/sql/replica" ;;
+    notifications) echo "$PROJECT_ROOT/sql/notifications" ;;
+  esac
+}

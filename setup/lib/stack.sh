@@ -1,0 +1,47 @@
+# Brings the services of a profile up (databases, migrations, topics) or down.
+# shellcheck shell=bash
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/profile.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/kafka.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/smtp.sh"
+
+# stack_up ADMIN_BIN: every step checks before it acts, so a rerun repairs a
+# stopped service and leaves running ones alone.
+stack_up() {
+  local admin=$1
+  [ -x "$admin" ] || die "$admin is missing; run setup/build.sh first"
+  pg_start
+  kafka_start
+  smtp_start
+  for db in $DATABASES; do
+    pg_create_database "$db"
+    "$admin" migrate --database-url "$PG_URL_BASE/$db" --dir "$(migrations_for "$db")" ||
+      die "migrations of database $db failed"
+  done
+  # shellcheck disable=SC2086
+  "$admin" create-topics --brokers "$KAFKA_BROKERS" $(printf -- '--topic %s ' $TOPICS) ||
+    die "creating the Kafka topics failed; see $LOG_DIR/kafka.log"
+  write_env_file
+}
+
+stack_down() {
+  smtp_stop
+  kafka_stop
+  pg_stop
+}
+
+# var/<profile>/env: the addresses of this stack, for tests and shells.
+write_env_file() {
+  cat >"$VAR_DIR/env" <<ENV
+export OUTBOX_PROFILE=$PROFILE
+export PG_URL_BASE=$PG_URL_BASE
+export DATABASE_URL=$PG_URL_BASE/customers
+export REPLICA_DATABASE_URL=$PG_URL_BASE/customers_replica
+export NOTIFICATION_DATABASE_URL=$PG_URL_BASE/notifications
+export KAFKA_BROKERS=$KAFKA_BROKERS
+export SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
+export SMTP_MAILDIR=$MAIL_DIR
+export API_PORT=$API_PORT
+ENV
+}

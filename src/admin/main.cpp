@@ -1,0 +1,113 @@
+// pipeline-admin: operator commands that are not part of a daemon.
+//   migrate        apply pending sql/ migrations to one database
+//   create-topics  create missing Kafka topics (1 partition by default)
+
+#include <iostream>
+#include <pqxx/pqxx>
+
+#include "core/app/main_support.hpp"
+#include "core/db/connection_url.hpp"
+#include "core/db/migrator.hpp"
+#include "core/exit_codes.hpp"
+#include "core/kafka/admin.hpp"
+#include "core/version.hpp"
+
+namespace {
+
+namespace po = core::config::po;
+constexpr const char* kProgram = "pipeline-admin";
+
+int migrateCommand(const std::vector<std::string>& args) {
+  core::config::CommandLine cli(
+      std::string(kProgram) + " migrate", "pipeline-admin migrate --database-url URL --dir FOLDER",
+      "Applies the pending NNNN_name.sql files of FOLDER in order, each in "
+      "its own transaction,\nand records them in schema_migrations. "
+      "Running it twice applies nothing the second time.");
+  cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the database to migrate",
+          "DATABASE_URL");
+  cli.add("dir", po::value<std::string>(), "folder holding the migration files");
+  if (auto exit = cli.parse(args)) return *exit;
+  auto url = core::app::requireFlag(cli, "database-url", "DATABASE_URL");
+  if (!url) return cli.usageError(url.error().message);
+  if (!cli.has("dir")) return cli.usageError("--dir is required");
+
+  auto migrations = core::db::loadMigrations(cli.get<std::string>("dir"));
+  if (!migrations) return core::app::fail(cli.program(), migrations.error());
+  std::unique_ptr<pqxx::connection> connection;
+  try {
+    connection = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(*url, 5));
+  } catch (const std::exception& e) {
+    return core::app::fail(cli.program(), {core::ErrorKind::kUnavailable,
+                                           "database " + core::db::redactPassword(*url) +
+                                               " unreachable: " + e.what()});
+  }
+  auto report = core::db::migrate(*connection, *migrations);
+  if (!report) return core::app::fail(cli.program(), report.error());
+  for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
+  std::cout << connection->dbname() << ": " << report->applied.size() << " applied, "
+            << report->already_applied << " already present\n";
+  return core::kExitOk;
+}
+
+int createTopicsCommand(const std::vector<std::string>& args) {
+  core::config::CommandLine cli(
+      std::string(kProgram) + " create-topics",
+      "pipeline-admin create-topics --brokers HOST:PORT --topic NAME...",
+      "Creates the topics that do not exist yet; existing ones are left alone.");
+  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
+  cli.add("topic", po::value<std::vector<std::string>>()->composing(),
+          "topic to create (repeatable)");
+  cli.add("partitions", po::value<int>()->default_value(1), "partitions of each new topic");
+  cli.add("replication-factor", po::value<int>()->default_value(1), "replicas of each partition");
+  if (auto exit = cli.parse(args)) return *exit;
+  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
+  if (!brokers) return cli.usageError(brokers.error().message);
+  if (!cli.has("topic")) return cli.usageError("--topic is required");
+  if (cli.get<int>("partitions") < 1) return cli.usageError("--partitions must be at least 1");
+
+  std::vector<core::kafka::TopicSpec> topics;
+  for (const auto& name : cli.get<std::vector<std::string>>("topic")) {
+    topics.push_back({name, cli.get<int>("partitions"), cli.get<int>("replication-factor"), {}});
+  }
+  if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
+    return core::app::fail(cli.program(), reachable.error());
+  }
+  if (auto created = core::kafka::createTopics(*brokers, topics); !created) {
+    return core::app::fail(cli.program(), created.error());
+  }
+  std::cout << topics.size() << " topics present on " << *brokers << "\n";
+  return core::kExitOk;
+}
+
+constexpr const char* kUsage =
+    "Usage: pipeline-admin COMMAND [flags]\n\n"
+    "Commands:\n"
+    "  migrate        apply pending SQL migrations to one database\n"
+    "  create-topics  create missing Kafka topics\n\n"
+    "Run 'pipeline-admin COMMAND --help' for the flags of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return core::app::runMain(kProgram, [&]() -> int {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+      std::cerr << kUsage;
+      return core::kExitUsage;
+    }
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "migrate") return migrateCommand(args);
+    if (command == "create-topics") return createTopicsCommand(args);
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return core::kExitOk;
+    }
+    if (command == "--version") {
+      std::cout << kProgram << " " << core::kVersion << "\n";
+      return core::kExitOk;
+    }
+    std::cerr << kProgram << ": error: unknown command '" << command << "' (see --help)\n";
+    return core::kExitUsage;
+  });
+}

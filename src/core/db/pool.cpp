@@ -1,0 +1,113 @@
+#include "core/db/pool.hpp"
+
+#include <pqxx/pqxx>
+
+#include "core/db/connection_url.hpp"
+#include "core/db/errors.hpp"
+
+namespace core::db {
+
+Lease::Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection)
+    : pool_(pool), connection_(std::move(connection)) {}
+
+Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), connection_(std::move(other.connection_)) {
+  other.pool_ = nullptr;
+}
+
+Lease::~Lease() {
+  if (pool_ != nullptr) pool_->release(std::move(connection_));
+}
+
+ConnectionPool::ConnectionPool(PoolOptions options)
+    : options_(std::move(options)),
+      url_(withConnectTimeout(options_.url, options_.connect_timeout_seconds)) {
+  if (options_.size == 0) throw std::invalid_argument("connection pool size must be at least 1");
+  stats_.size = options_.size;
+}
+
+ConnectionPool::~ConnectionPool() = default;
+
+Result<std::unique_ptr<pqxx::connection>> ConnectionPool::connect() {
+  try {
+    auto connection = std::make_unique<pqxx::connection>(url_);
+    if (options_.on_connect) options_.on_connect(*connection);
+    return connection;
+  } catch (const std::exception& e) {
+    Error error = translateException(e);
+    error.kind = ErrorKind::kUnavailable;
+    error.message = "cannot connect to " + redactPassword(options_.url) + ": " + e.what();
+    return error;
+  }
+}
+
+Result<Lease> ConnectionPool::acquire() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  while (idle_.empty() && stats_.open >= options_.size) {
+    if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        stats_.open >= options_.size) {
+      ++stats_.timeouts;
+      return Error{ErrorKind::kUnavailable, "no database connection free within " +
+                                                std::to_string(options_.acquire_timeout.count()) +
+                                                " ms (pool size " + std::to_string(options_.size) +
+                                                ")"};
+    }
+  }
+  auto account = [this]() {
+    ++stats_.in_use;
+    ++stats_.acquired;
+    stats_.max_in_use = std::max(stats_.max_in_use, stats_.in_use);
+  };
+  if (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    account();
+    return Lease(this, std::move(connection));
+  }
+  // Reserve the slot, then connect without holding the lock.
+  ++stats_.open;
+  account();
+  lock.unlock();
+  auto connection = connect();
+  if (!connection) {
+    lock.lock();
+    --stats_.open;
+    --stats_.in_use;
+    --stats_.acquired;
+    available_.notify_one();
+    return connection.error();
+  }
+  return Lease(this, std::move(connection).value());
+}
+
+void ConnectionPool::release(std::unique_ptr<pqxx::connection> connection) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --stats_.in_use;
+  if (connection && connection->is_open()) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --stats_.open;
+    ++stats_.replaced;
+  }
+  available_.notify_one();
+}
+
+PoolStats ConnectionPool::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+Status checkDatabase(const std::string& url, int connect_timeout_seconds) {
+  try {
+    pqxx::connection connection(withConnectTimeout(url, connect_timeout_seconds));
+    pqxx::nontransaction tx(connection);
+    tx.exec("SELECT 1");
+    return {};
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::kUnavailable,
+                 "database " + redactPassword(url) + " unreachable: " + e.what()};
+  }
+}
+
+}  // namespace core::db

@@ -1,0 +1,82 @@
+#pragma once
+// A Kafka group consumer with manual offsets: nothing is committed unless the
+// caller commits. On assignment an optional hook chooses where each partition
+// starts (a worker that stores offsets with its data seeks to those).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/kafka/properties.hpp"
+#include "core/result.hpp"
+
+namespace core::kafka {
+
+// Special offsets, as librdkafka understands them.
+inline constexpr std::int64_t kOffsetBeginning = -2;
+inline constexpr std::int64_t kOffsetEnd = -1;
+inline constexpr std::int64_t kOffsetStored = -1000;  // the group's committed offset
+
+struct PartitionOffset {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = kOffsetStored;
+  bool operator==(const PartitionOffset& o) const {
+    return topic == o.topic && partition == o.partition && offset == o.offset;
+  }
+};
+
+struct ConsumedMessage {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::string key;
+  std::string payload;
+  std::int64_t timestamp_ms = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct ConsumerOptions {
+  std::string brokers;
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string client_id = "outbox-consumer";
+  // Where a partition without a committed offset starts: "earliest" or "latest".
+  std::string auto_offset_reset = "earliest";
+  Properties extra;
+  // Given the assigned partitions (offset kOffsetStored), returns them with
+  // the offsets to start from. Runs on the polling thread.
+  std::function<std::vector<PartitionOffset>(std::vector<PartitionOffset>)> on_assign;
+  std::function<void(const std::vector<PartitionOffset>&)> on_revoke;
+};
+
+class Consumer {
+ public:
+  static Result<std::unique_ptr<Consumer>> create(const ConsumerOptions& options);
+  ~Consumer();
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // One message, nothing (timeout or end of partition), or an error.
+  Result<std::optional<ConsumedMessage>> poll(int timeout_ms);
+  // Commits synchronously; offsets are the NEXT offsets to read.
+  Status commit(const std::vector<PartitionOffset>& next_offsets);
+  // The group's committed offsets for the given partitions.
+  Result<std::vector<PartitionOffset>> committed(std::vector<PartitionOffset> partitions,
+                                                 int timeout_ms);
+  std::vector<PartitionOffset> assignment() const;
+  Status pause(const std::vector<PartitionOffset>& partitions);
+  Status resume(const std::vector<PartitionOffset>& partitions);
+  // Leaves the group cleanly. Called by the destructor if not called before.
+  void close();
+
+ private:
+  struct Impl;
+  explicit Consumer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace core::kafka
