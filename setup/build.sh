@@ -19,7 +19,8 @@ build_dir="$PROJECT_ROOT/build/$flavour"
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  cmake -S "$PROJECT_ROOT" -B "$build_dir" "${generator[@]}" "${cmake_args[@]}" >/dev/null
+  cmake -S "$PROJECT_ROOT" -B "$build_dir" "${generator[@]}" "${cmake_args[@]}" >&2
 fi
-cmake --build "$build_dir" --parallel "$(nproc)"
+# Build output goes to stderr: stdout carries only the build folder, for callers.
+cmake --build "$build_dir" --parallel "$(nproc)" >&2
 echo "$build_dir"
