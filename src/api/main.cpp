@@ -1,40 +1,64 @@
-// customer-api: REST CRUD for customers with the transactional outbox.
-// This step parses the flags and checks the database; the HTTP server comes
-// with the customer-api issue.
+// customer-api: wires the configuration, the connection pool, the service and
+// the HTTP server, then waits for SIGTERM.
 
 #include <spdlog/spdlog.h>
 
+#include "api/api_config.hpp"
+#include "api/api_service.hpp"
+#include "api/customer_store.hpp"
+#include "api/http_server.hpp"
 #include "core/app/main_support.hpp"
 #include "core/db/pool.hpp"
 #include "core/exit_codes.hpp"
+#include "core/logging/logging.hpp"
 
 namespace {
-namespace po = core::config::po;
 constexpr const char* kProgram = "customer-api";
-}  // namespace
+}
 
 int main(int argc, char** argv) {
+  // Before any thread starts, so that only sigwait() sees SIGTERM.
+  core::app::blockTerminationSignals();
   return core::app::runMain(kProgram, [&]() -> int {
-    core::config::CommandLine cli(kProgram, "customer-api [flags]",
-                                  "REST API for customers; every change and its events are written "
-                                  "in one PostgreSQL transaction.");
-    cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the customers database",
-            "DATABASE_URL");
-    cli.add("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
-            "address:port to serve HTTP on", "API_LISTEN");
-    cli.add("pool-size", po::value<int>()->default_value(8), "database connections",
-            "DB_POOL_SIZE");
-    core::app::addLogLevelFlag(cli);
-    if (auto exit = cli.parse(argc, argv)) return *exit;
-    if (auto exit = core::app::initLogging(cli)) return *exit;
-    auto url = core::app::requireFlag(cli, "database-url", "DATABASE_URL");
-    if (!url) return cli.usageError(url.error().message);
-    if (cli.get<int>("pool-size") < 1) return cli.usageError("--pool-size must be at least 1");
+    auto parsed = api::parseApiConfig(argc, argv);
+    if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
+    const auto& config = std::get<api::ApiConfig>(parsed);
+    (void)core::logging::init(kProgram, config.log_level);
 
-    if (auto reachable = core::db::checkDatabase(*url); !reachable) {
+    if (auto reachable = core::db::checkDatabase(config.database_url); !reachable) {
       return core::app::fail(kProgram, reachable.error());
     }
-    spdlog::info("database reachable; listen={}", cli.get<std::string>("listen"));
+    core::metrics::Registry metrics;
+    core::db::ConnectionPool pool({config.database_url, config.pool_size,
+                                   std::chrono::seconds(5), 5,
+                                   [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
+    metrics.gauge("db_pool_connections_in_use", "Pooled connections leased now",
+                  [&pool]() { return static_cast<double>(pool.stats().in_use); });
+    metrics.gauge("db_pool_connections_open", "Pooled connections open now",
+                  [&pool]() { return static_cast<double>(pool.stats().open); });
+    metrics.gauge("db_pool_size", "Pool capacity",
+                  [&pool]() { return static_cast<double>(pool.stats().size); });
+    metrics.gauge("db_pool_acquire_timeouts", "Acquires that gave up waiting",
+                  [&pool]() { return static_cast<double>(pool.stats().timeouts); });
+
+    api::CustomerStore store(pool, config.topics, metrics);
+    auto service = std::make_shared<api::ApiService>(store, metrics, config.service);
+    api::HttpServer server(service, config.server);
+    try {
+      server.start();
+    } catch (const std::exception& e) {
+      return core::app::fail(kProgram, {core::ErrorKind::kInternal,
+                                        "cannot listen on " + config.server.host + ":" +
+                                            std::to_string(config.server.port) + ": " + e.what()});
+    }
+    spdlog::info("listening on http://{}:{} threads={} pool_size={} auth={}", config.server.host,
+                 server.port(), config.server.threads, config.pool_size,
+                 config.service.tokens.empty() ? "off" : "bearer");
+
+    const int signal_number = core::app::waitForTermination();
+    spdlog::info("signal {} received; finishing requests in progress", signal_number);
+    server.stop();
+    spdlog::info("stopped");
     return core::kExitOk;
   });
 }

@@ -11,7 +11,8 @@ namespace core {
 enum class ErrorKind {
   kInvalidArgument,  // caller's input is wrong; retrying will not help
   kNotFound,         // the thing asked for does not exist
-  kConflict,         // the state changed underneath (version, unique key)
+  kConflict,            // the state changed underneath (unique key, serialization)
+  kPreconditionFailed,  // the caller's expected version is not the current one
   kUnavailable,      // a dependency is down or overloaded; retry later
   kPermanent,        // a dependency refused for good (message too large, ...)
   kFatal,            // the component must be rebuilt (fatal producer error)
@@ -71,6 +72,7 @@ inline const char* errorKindName(ErrorKind kind) {
     case ErrorKind::kInvalidArgument: return "invalid_argument";
     case ErrorKind::kNotFound: return "not_found";
     case ErrorKind::kConflict: return "conflict";
+    case ErrorKind::kPreconditionFailed: return "precondition_failed";
     case ErrorKind::kUnavailable: return "unavailable";
     case ErrorKind::kPermanent: return "permanent";
     case ErrorKind::kFatal: return "fatal";

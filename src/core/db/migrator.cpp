@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/db/errors.hpp"
+#include "core/hash.hpp"
 
 namespace core::db {
 
@@ -30,16 +31,7 @@ constexpr const char* kInsertApplied =
 
 }  // namespace
 
-std::string checksumOf(const std::string& text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return hex;
-}
+std::string checksumOf(const std::string& text) { return fingerprint(text); }
 
 Result<std::vector<MigrationFile>> loadMigrations(const std::filesystem::path& dir) {
   std::error_code ec;

@@ -1,0 +1,140 @@
+#include "api/api_config.hpp"
+
+#include <fstream>
+
+#include "api/customer_input.hpp"
+#include "core/app/main_support.hpp"
+#include "core/logging/logging.hpp"
+
+namespace api {
+
+namespace {
+
+namespace po = core::config::po;
+
+// "name:token" entries, or a bare token (named token-N). Returns an error text.
+std::optional<std::string> addTokens(const std::string& text, const std::string& source,
+                                     std::map<std::string, std::string>& tokens) {
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find_first_of(",\n", start);
+    if (end == std::string::npos) end = text.size();
+    const std::string entry = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (entry.empty() || entry[0] == '#') continue;
+    const auto colon = entry.find(':');
+    const std::string name = colon == std::string::npos ? "token-" + std::to_string(tokens.size() + 1)
+                                                        : entry.substr(0, colon);
+    const std::string token = colon == std::string::npos ? entry : entry.substr(colon + 1);
+    if (token.size() < 16) return source + ": a token must be at least 16 characters";
+    tokens[token] = name;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::string, std::uint16_t>> parseListenAddress(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return std::nullopt;
+  const std::string port_text = text.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5) return std::nullopt;
+  int port = 0;
+  for (char c : port_text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    port = port * 10 + (c - '0');
+  }
+  if (port > 65535) return std::nullopt;
+  return std::make_pair(text.substr(0, colon), static_cast<std::uint16_t>(port));
+}
+
+std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
+  core::config::CommandLine cli(
+      "customer-api", "customer-api [flags]",
+      "REST API for customers. Every change and its events (a CRUD event and an e-mail\n"
+      "notification) are written in ONE PostgreSQL transaction; no request talks to Kafka.");
+  cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the customers database",
+          "DATABASE_URL");
+  cli.add("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+          "address:port to serve HTTP on (port 0: any free port)", "API_LISTEN");
+  cli.add("threads", po::value<int>()->default_value(4),
+          "HTTP reactor threads; each serves one request at a time", "API_THREADS");
+  cli.add("pool-size", po::value<int>()->default_value(0),
+          "database connections (0: as many as --threads)", "DB_POOL_SIZE");
+  cli.add("max-body-bytes", po::value<std::size_t>()->default_value(64 * 1024),
+          "largest accepted request body; larger gets 413", "API_MAX_BODY_BYTES");
+  cli.add("auth-tokens", po::value<std::string>(),
+          "comma-separated bearer tokens (name:token) required on /api/*", "API_TOKENS");
+  cli.add("auth-tokens-file", po::value<std::string>(),
+          "file with one bearer token (name:token) per line", "API_TOKENS_FILE");
+  cli.add("web-root", po::value<std::string>()->default_value(""),
+          "folder of the web UI served at / (empty: no UI)", "API_WEB_ROOT");
+  cli.add("crud-topic", po::value<std::string>()->default_value(core::domain::kCustomerUpdatesTopic),
+          "topic of the CRUD events", "CRUD_TOPIC");
+  cli.add("notification-topic",
+          po::value<std::string>()->default_value(core::domain::kNotificationTopic),
+          "topic of the e-mail notification events", "NOTIFICATION_TOPIC");
+  core::app::addLogLevelFlag(cli);
+  if (auto exit = cli.parse(argc, argv)) return *exit;
+
+  ApiConfig config;
+  auto url = core::app::requireFlag(cli, "database-url", "DATABASE_URL");
+  if (!url) return cli.usageError(url.error().message);
+  config.database_url = *url;
+
+  auto listen = parseListenAddress(cli.get<std::string>("listen"));
+  if (!listen) return cli.usageError("--listen must be host:port, e.g. 127.0.0.1:8080");
+  config.server.host = listen->first;
+  config.server.port = listen->second;
+
+  const int threads = cli.get<int>("threads");
+  if (threads < 1 || threads > 256) return cli.usageError("--threads must be from 1 to 256");
+  config.server.threads = threads;
+  const int pool = cli.get<int>("pool-size");
+  if (pool < 0 || pool > 1000) return cli.usageError("--pool-size must be from 0 to 1000");
+  config.pool_size = static_cast<std::size_t>(pool == 0 ? threads : pool);
+
+  const auto max_body = cli.get<std::size_t>("max-body-bytes");
+  if (max_body < 1024 || max_body > 64 * 1024 * 1024) {
+    return cli.usageError("--max-body-bytes must be from 1024 to 67108864");
+  }
+  config.service.max_body_bytes = max_body;
+  // Pistache refuses (413, plain text) whole requests above this; our own JSON
+  // 413 answers bodies between max-body-bytes and it.
+  config.server.max_request_bytes = max_body * 2 + 16 * 1024;
+
+  if (cli.has("auth-tokens")) {
+    if (auto error = addTokens(cli.get<std::string>("auth-tokens"), "--auth-tokens", config.service.tokens)) {
+      return cli.usageError(*error);
+    }
+  }
+  if (cli.has("auth-tokens-file")) {
+    const auto path = cli.get<std::string>("auth-tokens-file");
+    std::ifstream in(path);
+    if (!in) return cli.usageError("--auth-tokens-file: cannot read " + path);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (auto error = addTokens(text, "--auth-tokens-file", config.service.tokens)) {
+      return cli.usageError(*error);
+    }
+  }
+  const auto web_root = cli.get<std::string>("web-root");
+  if (!web_root.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(web_root, ec)) {
+      return cli.usageError("--web-root: " + web_root + " is not a folder");
+    }
+    config.service.web_root = std::filesystem::absolute(web_root);
+  }
+  config.topics.crud = cli.get<std::string>("crud-topic");
+  config.topics.notification = cli.get<std::string>("notification-topic");
+  if (config.topics.crud.empty() || config.topics.notification.empty()) {
+    return cli.usageError("--crud-topic and --notification-topic must not be empty");
+  }
+  config.log_level = cli.get<std::string>("log-level");
+  if (!core::logging::isValidLevel(config.log_level)) {
+    return cli.usageError("--log-level: unknown level '" + config.log_level + "'");
+  }
+  return config;
+}
+
+}  // namespace api

@@ -1,0 +1,32 @@
+#pragma once
+// The /api/customers endpoints: HTTP in, store call, HTTP out.
+
+#include <cstdint>
+
+#include "api/customer_store.hpp"
+#include "api/http_types.hpp"
+
+namespace api {
+
+inline constexpr std::size_t kDefaultPageSize = 50;
+inline constexpr std::size_t kMaxPageSize = 200;
+
+class CustomerHandlers {
+ public:
+  explicit CustomerHandlers(CustomerStore& store) : store_(store) {}
+
+  HttpResponse list(const HttpRequest& request);
+  HttpResponse create(const HttpRequest& request);
+  HttpResponse get(const HttpRequest& request, std::int64_t id);
+  HttpResponse replace(const HttpRequest& request, std::int64_t id);
+  HttpResponse patch(const HttpRequest& request, std::int64_t id);
+  HttpResponse remove(const HttpRequest& request, std::int64_t id);
+
+ private:
+  CustomerStore& store_;
+};
+
+// "42" -> 42; nothing for anything that is not a positive 64-bit integer.
+std::optional<std::int64_t> parseId(const std::string& text);
+
+}  // namespace api

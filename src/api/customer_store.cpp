@@ -1,0 +1,299 @@
+#include "api/customer_store.hpp"
+
+#include <pqxx/pqxx>
+
+#include "core/db/errors.hpp"
+#include "core/json/codec.hpp"
+
+namespace api {
+
+using core::Error;
+using core::ErrorKind;
+using core::Result;
+using core::domain::Customer;
+using core::domain::CrudEventType;
+
+namespace {
+
+// Timestamps travel as microseconds since the epoch: exact, no time-zone parsing.
+#define CUSTOMER_COLUMNS(p)                                                               \
+  p "id, " p "name, " p "phone, " p "email, " p "deleted, " p "version, "                 \
+    "(extract(epoch FROM " p "created_on) * 1000000)::bigint, "                             \
+    "(extract(epoch FROM " p "updated_on) * 1000000)::bigint, " p "created_by, " p "updated_by"
+constexpr int kCustomerColumnCount = 10;
+
+constexpr const char* kGet = "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE id = $1 AND NOT deleted";
+
+constexpr const char* kInsert =
+    "INSERT INTO customers (name, phone, email, created_on, updated_on, created_by, updated_by) "
+    "VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp(), $4, $4) "
+    "RETURNING " CUSTOMER_COLUMNS("");
+
+// The CTE locks the current row (waiting for a concurrent writer, then seeing
+// its result), the UPDATE applies the change; RETURNING gives before and after.
+#define LOCKED_OLD_ROW                                                                        \
+  "WITH old AS (SELECT * FROM customers WHERE id = $1 AND NOT deleted FOR UPDATE) "
+constexpr const char* kUpdate =
+    LOCKED_OLD_ROW
+    "UPDATE customers AS c SET name = COALESCE($2, old.name), phone = COALESCE($3, old.phone), "
+    "email = COALESCE($4, old.email), version = old.version + 1, updated_on = clock_timestamp(), "
+    "updated_by = $5 FROM old WHERE c.id = old.id AND ($6::integer IS NULL OR old.version = $6::integer) "
+    "RETURNING " CUSTOMER_COLUMNS("old.") ", " CUSTOMER_COLUMNS("c.");
+constexpr const char* kDelete =
+    LOCKED_OLD_ROW
+    "UPDATE customers AS c SET deleted = true, version = old.version + 1, "
+    "updated_on = clock_timestamp(), updated_by = $2 "
+    "FROM old WHERE c.id = old.id AND ($3::integer IS NULL OR old.version = $3::integer) "
+    "RETURNING " CUSTOMER_COLUMNS("old.") ", " CUSTOMER_COLUMNS("c.");
+constexpr const char* kWhyUnchanged = "SELECT version, deleted FROM customers WHERE id = $1";
+
+// Both outbox rows in one statement. The CRUD payload learns its own outbox id here.
+constexpr const char* kInsertOutbox =
+    "WITH ids AS (SELECT nextval('outbox_id_seq') AS crud_id, nextval('outbox_id_seq') AS mail_id) "
+    "INSERT INTO outbox (id, topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
+    "event_type, payload, headers) "
+    "SELECT crud_id, $1::text, $3::text, 'customer', $4::bigint, $5::integer, $6::text, "
+    "jsonb_set($7::jsonb, '{outbox_id}', to_jsonb(crud_id)), "
+    "jsonb_build_object('event_id', $8::text, 'event_type', $6::text) FROM ids "
+    "UNION ALL "
+    "SELECT mail_id, $2::text, $3::text, 'customer', $4::bigint, $5::integer, 'notification.email', "
+    "$9::jsonb, jsonb_build_object('event_id', $10::text, 'event_type', 'notification.email') FROM ids";
+
+#define LIST_BODY(where, order)                                                           \
+  "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE NOT deleted AND " where " ORDER BY id " order \
+  " LIMIT $2"
+constexpr const char* kListNewest = LIST_BODY("id < $1", "DESC");
+constexpr const char* kListById = LIST_BODY("id > $1", "ASC");
+constexpr const char* kSearchNewest =
+    LIST_BODY("id < $1 AND (name ILIKE $3 OR email ILIKE $3)", "DESC");
+constexpr const char* kSearchById = LIST_BODY("id > $1 AND (name ILIKE $3 OR email ILIKE $3)", "ASC");
+
+constexpr const char* kFindKey =
+    "SELECT request_hash, customer_id, customer_version, response_body FROM idempotency_keys "
+    "WHERE key = $1 AND created_at > now() - interval '24 hours'";
+// An expired key is taken over; a live one makes this insert nothing.
+constexpr const char* kInsertKey =
+    "INSERT INTO idempotency_keys (key, request_hash, customer_id, customer_version, response_body) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET request_hash = EXCLUDED.request_hash, "
+    "customer_id = EXCLUDED.customer_id, customer_version = EXCLUDED.customer_version, "
+    "response_body = EXCLUDED.response_body, created_at = now() "
+    "WHERE idempotency_keys.created_at <= now() - interval '24 hours' RETURNING key";
+
+Customer readCustomer(const pqxx::row& row, int first) {
+  Customer c;
+  c.id = row[first].as<std::int64_t>();
+  c.name = row[first + 1].c_str();
+  c.phone = row[first + 2].c_str();
+  c.email = row[first + 3].c_str();
+  c.deleted = row[first + 4].as<bool>();
+  c.version = row[first + 5].as<std::int32_t>();
+  c.created_on.micros_since_epoch = row[first + 6].as<std::int64_t>();
+  c.updated_on.micros_since_epoch = row[first + 7].as<std::int64_t>();
+  c.created_by = row[first + 8].c_str();
+  c.updated_by = row[first + 9].c_str();
+  return c;
+}
+
+// '%' and '_' in a search are literal characters, not wildcards.
+std::string likePattern(const std::string& search) {
+  std::string out = "%";
+  for (char c : search) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+
+}  // namespace
+
+CustomerStore::CustomerStore(core::db::ConnectionPool& pool, EventTopics topics,
+                             core::metrics::Registry& metrics)
+    : pool_(pool),
+      topics_(std::move(topics)),
+      crud_rows_(metrics.counter("outbox_rows_written_total", "Outbox rows committed by the API",
+                                 {{"topic", topics_.crud}})),
+      notification_rows_(metrics.counter("outbox_rows_written_total",
+                                         "Outbox rows committed by the API",
+                                         {{"topic", topics_.notification}})) {}
+
+void CustomerStore::prepareStatements(pqxx::connection& c) {
+  c.prepare("customer_get", kGet);
+  c.prepare("customer_insert", kInsert);
+  c.prepare("customer_update", kUpdate);
+  c.prepare("customer_delete", kDelete);
+  c.prepare("customer_why_unchanged", kWhyUnchanged);
+  c.prepare("outbox_insert", kInsertOutbox);
+  c.prepare("customer_list_newest", kListNewest);
+  c.prepare("customer_list_by_id", kListById);
+  c.prepare("customer_search_newest", kSearchNewest);
+  c.prepare("customer_search_by_id", kSearchById);
+  c.prepare("idempotency_find", kFindKey);
+  c.prepare("idempotency_insert", kInsertKey);
+}
+
+namespace {
+
+void insertOutbox(pqxx::work& tx, const ChangeEvents& events, const Customer& after) {
+  tx.exec_prepared("outbox_insert", events.crud.topic, events.notification.topic,
+                   std::to_string(after.id), after.id, after.version, events.crud.event_type,
+                   events.crud.payload, events.crud.event_id, events.notification.payload,
+                   events.notification.event_id);
+}
+
+}  // namespace
+
+Result<Customer> CustomerStore::get(std::int64_t id) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  return core::db::guarded([&]() -> Result<Customer> {
+    pqxx::nontransaction tx(**lease);
+    const auto rows = tx.exec_prepared("customer_get", id);
+    if (rows.empty()) return Error{ErrorKind::kNotFound, "customer " + std::to_string(id) + " not found"};
+    return readCustomer(rows[0], 0);
+  });
+}
+
+Result<Page> CustomerStore::list(const ListQuery& query) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  return core::db::guarded([&]() -> Result<Page> {
+    pqxx::nontransaction tx(**lease);
+    const std::int64_t cursor =
+        query.cursor.value_or(query.newest_first ? std::numeric_limits<std::int64_t>::max() : 0);
+    const auto fetch = static_cast<std::int64_t>(query.limit) + 1;  // one more: is there a next page?
+    pqxx::result rows;
+    if (query.search.empty()) {
+      rows = tx.exec_prepared(query.newest_first ? "customer_list_newest" : "customer_list_by_id",
+                              cursor, fetch);
+    } else {
+      rows = tx.exec_prepared(query.newest_first ? "customer_search_newest" : "customer_search_by_id",
+                              cursor, fetch, likePattern(query.search));
+    }
+    Page page;
+    for (const auto& row : rows) {
+      if (page.items.size() == query.limit) {
+        page.next_cursor = page.items.back().id;
+        break;
+      }
+      page.items.push_back(readCustomer(row, 0));
+    }
+    return page;
+  });
+}
+
+Result<std::optional<CreateOutcome>> CustomerStore::findKey(pqxx::connection& connection,
+                                                            const IdempotencyKey& key) {
+  return core::db::guarded([&]() -> Result<std::optional<CreateOutcome>> {
+    pqxx::nontransaction tx(connection);
+    const auto rows = tx.exec_prepared("idempotency_find", key.key);
+    if (rows.empty()) return std::optional<CreateOutcome>{};
+    CreateOutcome outcome;
+    if (key.request_hash != rows[0][0].c_str()) {
+      outcome.kind = CreateOutcome::Kind::kKeyReused;
+      return std::optional<CreateOutcome>{outcome};
+    }
+    outcome.kind = CreateOutcome::Kind::kReplayed;
+    outcome.customer_id = rows[0][1].as<std::int64_t>();
+    outcome.version = rows[0][2].as<std::int32_t>();
+    outcome.replayed_body = rows[0][3].c_str();
+    return std::optional<CreateOutcome>{outcome};
+  });
+}
+
+Result<CreateOutcome> CustomerStore::create(const CustomerInput& input, const std::string& actor,
+                                            const std::optional<IdempotencyKey>& key) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  if (key) {
+    auto earlier = findKey(**lease, *key);
+    if (!earlier) return earlier.error();
+    if (earlier->has_value()) return **earlier;
+  }
+  auto created = core::db::guarded([&]() -> Result<std::optional<CreateOutcome>> {
+    pqxx::work tx(**lease);
+    const auto row = tx.exec_prepared1("customer_insert", input.name, input.phone, input.email, actor);
+    CreateOutcome outcome;
+    outcome.customer = readCustomer(row, 0);
+    outcome.customer_id = outcome.customer.id;
+    outcome.version = outcome.customer.version;
+    insertOutbox(tx, buildChangeEvents(CrudEventType::kCreated, std::nullopt, outcome.customer, topics_),
+                 outcome.customer);
+    if (key) {
+      const auto stored = tx.exec_prepared("idempotency_insert", key->key, key->request_hash,
+                                           outcome.customer.id, outcome.customer.version,
+                                           core::json::encodeCustomer(outcome.customer));
+      // A concurrent request with this key committed first: drop our work.
+      if (stored.empty()) return std::optional<CreateOutcome>{};
+    }
+    tx.commit();
+    return std::optional<CreateOutcome>{outcome};
+  });
+  if (!created) return created.error();
+  if (created->has_value()) {
+    crud_rows_.increment();
+    notification_rows_.increment();
+    return **created;
+  }
+  auto winner = findKey(**lease, *key);
+  if (!winner) return winner.error();
+  if (!winner->has_value()) return Error{ErrorKind::kConflict, "idempotency key in use; retry"};
+  return **winner;
+}
+
+Result<Customer> CustomerStore::update(std::int64_t id, const CustomerPatch& patch,
+                                       std::optional<std::int32_t> expected_version,
+                                       const std::string& actor) {
+  return change(CrudEventType::kUpdated, id, patch, expected_version, actor);
+}
+
+Result<Customer> CustomerStore::remove(std::int64_t id, std::optional<std::int32_t> expected_version,
+                                       const std::string& actor) {
+  return change(CrudEventType::kDeleted, id, {}, expected_version, actor);
+}
+
+Result<Customer> CustomerStore::change(CrudEventType type, std::int64_t id, const CustomerPatch& patch,
+                                       std::optional<std::int32_t> expected_version,
+                                       const std::string& actor) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  auto result = core::db::guarded([&]() -> Result<Customer> {
+    pqxx::work tx(**lease);
+    const auto rows =
+        type == CrudEventType::kDeleted
+            ? tx.exec_prepared("customer_delete", id, actor, expected_version)
+            : tx.exec_prepared("customer_update", id, patch.name, patch.phone, patch.email, actor,
+                               expected_version);
+    if (rows.empty()) {
+      const auto state = tx.exec_prepared("customer_why_unchanged", id);
+      if (state.empty() || state[0][1].as<bool>()) {
+        return Error{ErrorKind::kNotFound, "customer " + std::to_string(id) + " not found"};
+      }
+      return Error{ErrorKind::kPreconditionFailed,
+                   "customer " + std::to_string(id) + " is at version " + state[0][0].c_str() +
+                       ", not " + std::to_string(expected_version.value_or(0))};
+    }
+    const Customer before = readCustomer(rows[0], 0);
+    const Customer after = readCustomer(rows[0], kCustomerColumnCount);
+    insertOutbox(tx, buildChangeEvents(type, before, after, topics_), after);
+    tx.commit();
+    return after;
+  });
+  if (result) {
+    crud_rows_.increment();
+    notification_rows_.increment();
+  }
+  return result;
+}
+
+core::Status CustomerStore::ping() {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  return core::db::guarded([&]() -> core::Status {
+    pqxx::nontransaction tx(**lease);
+    tx.exec("SELECT 1");
+    return {};
+  });
+}
+
+}  // namespace api

@@ -1,0 +1,82 @@
+#pragma once
+// All SQL of the customer API. Every write is ONE transaction: lock (or
+// insert) the customer row first, then insert its outbox rows, then commit.
+// Because the row lock comes first, one customer's outbox ids follow its
+// version order.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/change_events.hpp"
+#include "api/customer_input.hpp"
+#include "core/db/pool.hpp"
+#include "core/domain/customer.hpp"
+#include "core/metrics/registry.hpp"
+#include "core/result.hpp"
+
+namespace api {
+
+struct ListQuery {
+  std::size_t limit = 50;
+  std::optional<std::int64_t> cursor;  // id of the last customer of the previous page
+  bool newest_first = true;
+  std::string search;  // substring of name or e-mail, case-insensitive; empty: all
+};
+
+struct Page {
+  std::vector<core::domain::Customer> items;
+  std::optional<std::int64_t> next_cursor;
+};
+
+struct IdempotencyKey {
+  std::string key;
+  std::string request_hash;
+};
+
+struct CreateOutcome {
+  enum class Kind { kCreated, kReplayed, kKeyReused };
+  Kind kind = Kind::kCreated;
+  core::domain::Customer customer;  // kCreated
+  std::int64_t customer_id = 0;     // kCreated, kReplayed
+  std::int32_t version = 0;         // kCreated, kReplayed
+  std::string replayed_body;        // kReplayed: the first response's body
+};
+
+class CustomerStore {
+ public:
+  CustomerStore(core::db::ConnectionPool& pool, EventTopics topics, core::metrics::Registry& metrics);
+
+  // Registers the prepared statements on a new pooled connection.
+  static void prepareStatements(pqxx::connection& connection);
+
+  core::Result<core::domain::Customer> get(std::int64_t id);
+  core::Result<Page> list(const ListQuery& query);
+  // `encode` renders the response body stored with an idempotency key.
+  core::Result<CreateOutcome> create(const CustomerInput& input, const std::string& actor,
+                                     const std::optional<IdempotencyKey>& key);
+  // PUT passes every field, PATCH only the present ones.
+  core::Result<core::domain::Customer> update(std::int64_t id, const CustomerPatch& patch,
+                                              std::optional<std::int32_t> expected_version,
+                                              const std::string& actor);
+  core::Result<core::domain::Customer> remove(std::int64_t id,
+                                              std::optional<std::int32_t> expected_version,
+                                              const std::string& actor);
+  core::Status ping();
+
+ private:
+  core::Result<core::domain::Customer> change(core::domain::CrudEventType type, std::int64_t id,
+                                              const CustomerPatch& patch,
+                                              std::optional<std::int32_t> expected_version,
+                                              const std::string& actor);
+  core::Result<std::optional<CreateOutcome>> findKey(pqxx::connection& connection,
+                                                     const IdempotencyKey& key);
+
+  core::db::ConnectionPool& pool_;
+  EventTopics topics_;
+  core::metrics::Counter& crud_rows_;
+  core::metrics::Counter& notification_rows_;
+};
+
+}  // namespace api

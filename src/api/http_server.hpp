@@ -1,0 +1,44 @@
+#pragma once
+// The Pistache side of the API, kept to this one file pair: it turns Pistache
+// requests into HttpRequest, calls ApiService, writes the HttpResponse back,
+// and runs the endpoint.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/api_service.hpp"
+
+namespace Pistache::Http {
+class Endpoint;
+}
+
+namespace api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port (tests), read back with port()
+  int threads = 2;
+  std::size_t max_request_bytes = 80 * 1024;  // whole request; Pistache answers 413 above it
+};
+
+class HttpServer {
+ public:
+  HttpServer(std::shared_ptr<ApiService> service, ServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and serves on background threads; throws when it cannot bind.
+  void start();
+  std::uint16_t port() const;
+  // Stops accepting and joins the reactor threads; requests in progress finish.
+  void stop();
+
+ private:
+  std::shared_ptr<ApiService> service_;
+  ServerOptions options_;
+  std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+};
+
+}  // namespace api
