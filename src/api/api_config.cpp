@@ -1,5 +1,6 @@
 #include "api/api_config.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include "api/customer_input.hpp"
@@ -99,9 +100,9 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
     return cli.usageError("--max-body-bytes must be from 1024 to 67108864");
   }
   config.service.max_body_bytes = max_body;
-  // Pistache refuses (413, plain text) whole requests above this; our own JSON
-  // 413 answers bodies between max-body-bytes and it.
-  config.server.max_request_bytes = max_body * 2 + 16 * 1024;
+  // Pistache refuses whole requests above this with a plain-text 413 and then
+  // misreads the rest of the connection; keep it far above our own JSON 413.
+  config.server.max_request_bytes = std::max<std::size_t>(max_body * 4, 1024 * 1024);
 
   if (cli.has("auth-tokens")) {
     if (auto error = addTokens(cli.get<std::string>("auth-tokens"), "--auth-tokens", config.service.tokens)) {

@@ -90,11 +90,11 @@ class PistacheHandler : public Http::Handler {
     if (!response.content_type.empty()) {
       writer.setMime(Http::Mime::MediaType::fromString(response.content_type));
     }
+    // Recorded before sending, so a client that reads /metrics next sees it.
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    service_->record(ApiService::routeOf(request.path), request.method, response.status, elapsed);
     writer.send(static_cast<Http::Code>(response.status), response.body);
 
-    const auto elapsed = std::chrono::steady_clock::now() - started;
-    const auto route = ApiService::routeOf(request.path);
-    service_->record(route, request.method, response.status, elapsed);
     spdlog::info("request_id={} method={} path={} status={} duration_us={} actor={}",
                  request.request_id, request.method, request.path, response.status,
                  std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(),

@@ -1,0 +1,80 @@
+#pragma once
+// customer-api served in-process on a free port, against its own freshly
+// migrated database: real HTTP, real PostgreSQL.
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "api/api_service.hpp"
+#include "api/customer_store.hpp"
+#include "api/http_server.hpp"
+#include "core/db/migrator.hpp"
+#include "core/json/codec.hpp"
+#include "core/db/pool.hpp"
+#include "core/metrics/registry.hpp"
+#include "support/http_client.hpp"
+#include "support/test_env.hpp"
+
+namespace testing {
+
+// Parses a response body; fails the test when it is not JSON.
+inline rapidjson::Document parseJson(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_MESSAGE(!doc.HasParseError(), text.substr(0, 200));
+  return doc;
+}
+
+class ApiFixture {
+ public:
+  explicit ApiFixture(api::ServiceOptions options = {}, std::size_t threads = 4)
+      : db_("it_api") {
+    const std::size_t max_body = options.max_body_bytes;
+    {
+      pqxx::connection c(db_.url());
+      auto files = core::db::loadMigrations(sourcePath("sql/customers"));
+      auto applied = core::db::migrate(c, *files);
+      if (!applied) throw std::runtime_error(applied.error().message);
+    }
+    pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
+        db_.url(), threads, std::chrono::seconds(10), 5,
+        [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
+    store_ = std::make_unique<api::CustomerStore>(*pool_, api::EventTopics{}, metrics_);
+    service_ = std::make_shared<api::ApiService>(*store_, metrics_, std::move(options));
+    api::ServerOptions server_options;
+    server_options.port = 0;
+    server_options.threads = static_cast<int>(threads);
+    server_options.max_request_bytes = std::max<std::size_t>(max_body * 4, 1024 * 1024);
+    server_ = std::make_unique<api::HttpServer>(service_, server_options);
+    server_->start();
+  }
+
+  std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  const std::string& databaseUrl() const { return db_.url(); }
+  core::metrics::Registry& metrics() { return metrics_; }
+
+  // One value from a query on the API's database.
+  long long scalar(const std::string& sql) const {
+    pqxx::connection c(db_.url());
+    pqxx::nontransaction tx(c);
+    return tx.exec1(sql)[0].as<long long>();
+  }
+  pqxx::result query(const std::string& sql) const {
+    pqxx::connection c(db_.url());
+    pqxx::nontransaction tx(c);
+    return tx.exec(sql);
+  }
+
+ private:
+  TempDatabase db_;
+  core::metrics::Registry metrics_;
+  std::unique_ptr<core::db::ConnectionPool> pool_;
+  std::unique_ptr<api::CustomerStore> store_;
+  std::shared_ptr<api::ApiService> service_;
+  std::unique_ptr<api::HttpServer> server_;
+};
+
+}  // namespace testing
