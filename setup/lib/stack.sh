@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/profile.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kafka.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/smtp.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 
 # stack_up ADMIN_BIN: every step checks before it acts, so a rerun repairs a
 # stopped service and leaves running ones alone.
@@ -26,6 +27,7 @@ stack_up() {
 }
 
 stack_down() {
+  apps_stop
   smtp_stop
   kafka_stop
   pg_stop

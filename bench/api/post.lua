@@ -1,0 +1,28 @@
+-- wrk script: POST a distinct, valid customer on every request.
+-- Optional pacing: set WRK_DELAY_MS to wait that long before each request
+-- on each connection (a fixed-rate run for latency at a given load).
+local counter = 0
+local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "0")
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  requests = 0
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  requests = requests + 1
+  local n = id * 100000000 + requests
+  local body = string.format(
+    '{"name":"Bench Customer %d","phone":"+1 555 %07d","email":"bench%d@example.com"}', n, n % 10000000, n)
+  return wrk.format(nil, "/api/customers", nil, body)
+end
+
+function delay()
+  return delay_ms
+end

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# customer-api throughput and latency against ceilings measured in the same run:
+#   - POST /api/customers vs pgbench running the same INSERT statements in one
+#     transaction with the same number of connections;
+#   - GET /api/customers/{id} vs pgbench running the same SELECT;
+#   - p99 latency at half of the measured maximum rate (wrk paced with delay());
+#   - peak RSS of the API process.
+# Uses the dev PostgreSQL (starts the dev stack if needed) and a throwaway
+# database bench_customers.   Usage: bench/api/run.sh [SECONDS=20] [CONNECTIONS=4]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+seconds=${1:-20}
+connections=${2:-4}
+port=18181
+
+source "$root/setup/lib/stack.sh"
+load_profile dev
+pg_ready || "$root/setup/dev-startup.sh" >/dev/null
+build_dir=$("$root/setup/build.sh" | tail -n 1)
+db_url="$PG_URL_BASE/bench_customers"
+psql_admin -d postgres -c "DROP DATABASE IF EXISTS bench_customers WITH (FORCE)" -c "CREATE DATABASE bench_customers" >/dev/null
+"$build_dir/src/admin/pipeline-admin" migrate --database-url "$db_url" --dir "$root/sql/customers" >/dev/null
+
+"$build_dir/src/api/customer-api" --database-url "$db_url" --listen "127.0.0.1:$port" \
+  --threads "$connections" --pool-size "$connections" --log-level warn &
+api_pid=$!
+trap 'kill $api_pid 2>/dev/null || true' EXIT
+wait_for "customer-api" 10 curl -sf "http://127.0.0.1:$port/healthz" || die "customer-api did not start"
+
+pgbench_tps() { # FILE [extra pgbench args...]
+  local file=$1; shift
+  PGPASSWORD= pgbench -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -c "$connections" -j 2 \
+    -T "$seconds" -f "$file" "$@" bench_customers 2>/dev/null | awk '/^tps/ {print $3; exit}'
+}
+# wrk output -> "rps p50_ms p99_ms"
+wrk_run() { # LUA [env...]
+  local lua=$1; shift
+  env "$@" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/$lua" "http://127.0.0.1:$port" |
+    awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+         /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)}
+         END {printf "%.0f %.2f %.2f\n", rps, p50, p99}'
+}
+# The per-request delay that brings `connections` connections to half of `rate`.
+half_rate_delay() { awk -v c="$connections" -v r="$1" -v lat="$2" 'BEGIN { d = 2 * c * 1000 / r - lat; printf "%d", (d < 1 ? 1 : d) }'; }
+
+echo "# customer-api benchmark: $connections connections, ${seconds}s per run, $(nproc) cores, $(date -u +%FT%TZ)"
+create_ceiling=$(pgbench_tps "$here/create.pgbench.sql")
+read -r create_rps create_p50 create_p99 <<<"$(wrk_run post.lua)"
+create_delay=$(half_rate_delay "$create_rps" "$create_p50")
+read -r create_half_rps _ create_half_p99 <<<"$(wrk_run post.lua WRK_DELAY_MS="$create_delay")"
+
+max_id=$(psql_admin -d bench_customers -tAc "SELECT max(id) FROM customers")
+get_ceiling=$(pgbench_tps "$here/get.pgbench.sql" -D max_id="$max_id")
+read -r get_rps get_p50 get_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id")"
+get_delay=$(half_rate_delay "$get_rps" "$get_p50")
+read -r get_half_rps _ get_half_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id" WRK_DELAY_MS="$get_delay")"
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+cat <<RESULT
+| measure | API | ceiling (pgbench, same SQL) | ratio | target |
+|---|---|---|---|---|
+| POST create, req/s | $create_rps | $create_ceiling | $(ratio "$create_rps" "$create_ceiling") | >= 80% |
+| GET by id, req/s | $get_rps | $get_ceiling | $(ratio "$get_rps" "$get_ceiling") | >= 60% |
+
+| latency | p50 ms | p99 ms | at req/s |
+|---|---|---|---|
+| POST, max rate | $create_p50 | $create_p99 | $create_rps |
+| POST, ~half rate | | $create_half_p99 | $create_half_rps |
+| GET, max rate | $get_p50 | $get_p99 | $get_rps |
+| GET, ~half rate | | $get_half_p99 | $get_half_rps |
+
+Peak RSS of customer-api: $((rss_kb / 1024)) MB (target < 64 MB)
+RESULT
