@@ -9,7 +9,7 @@ target_compile_options(project_warnings INTERFACE
 add_library(project_sanitizers INTERFACE)
 if(OUTBOX_SANITIZE)
   target_compile_options(project_sanitizers INTERFACE
-    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    -fsanitize=address,undefined -fno-omit-frame-pointer)
   target_link_options(project_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 

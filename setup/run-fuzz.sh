@@ -16,6 +16,9 @@ cmake --build "$build_dir" --target request-body-fuzz --parallel "$(nproc)" >&2
 corpus="$build_dir/corpus/request_body"
 mkdir -p "$corpus"
 cp -n "$PROJECT_ROOT"/tests/fuzz/corpus/request_body/* "$corpus"/
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$PROJECT_ROOT/tests/ubsan.supp}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PROJECT_ROOT/tests/lsan.supp}
 log "fuzzing request bodies for $seconds s"
 cd "$build_dir"
 "$build_dir/tests/fuzz/request-body-fuzz" -max_total_time="$seconds" -max_len=4096 \

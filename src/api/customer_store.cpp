@@ -79,6 +79,10 @@ constexpr const char* kInsertKey =
     "response_body = EXCLUDED.response_body, created_at = now() "
     "WHERE idempotency_keys.created_at <= now() - interval '24 hours' RETURNING key";
 
+constexpr const char* kPurgeKeys =
+    "DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys "
+    "WHERE created_at <= now() - interval '24 hours' LIMIT $1)";
+
 Customer readCustomer(const pqxx::row& row, int first) {
   Customer c;
   c.id = row[first].as<std::int64_t>();
@@ -130,6 +134,7 @@ void CustomerStore::prepareStatements(pqxx::connection& c) {
   c.prepare("customer_search_by_id", kSearchById);
   c.prepare("idempotency_find", kFindKey);
   c.prepare("idempotency_insert", kInsertKey);
+  c.prepare("idempotency_purge", kPurgeKeys);
 }
 
 namespace {
@@ -293,6 +298,15 @@ core::Status CustomerStore::ping() {
     pqxx::nontransaction tx(**lease);
     tx.exec("SELECT 1");
     return {};
+  });
+}
+
+core::Result<std::size_t> CustomerStore::purgeExpiredKeys(std::size_t batch) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  return core::db::guarded([&]() -> core::Result<std::size_t> {
+    pqxx::nontransaction tx(**lease);
+    return tx.exec_prepared("idempotency_purge", static_cast<std::int64_t>(batch)).affected_rows();
   });
 }
 

@@ -64,6 +64,8 @@ class CustomerStore {
                                               std::optional<std::int32_t> expected_version,
                                               const std::string& actor);
   core::Status ping();
+  // Deletes idempotency keys older than 24 h, at most `batch` of them; returns how many.
+  core::Result<std::size_t> purgeExpiredKeys(std::size_t batch);
 
  private:
   core::Result<core::domain::Customer> change(core::domain::CrudEventType type, std::int64_t id,

@@ -3,6 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "api/api_config.hpp"
 #include "api/api_service.hpp"
 #include "api/customer_store.hpp"
@@ -55,9 +59,29 @@ int main(int argc, char** argv) {
                  server.port(), config.server.threads, config.pool_size,
                  config.service.tokens.empty() ? "off" : "bearer");
 
+    // Expired idempotency keys are only garbage (lookups ignore them): purge
+    // them in small batches now and then.
+    std::mutex janitor_mutex;
+    std::condition_variable janitor_wake;
+    bool stopping = false;
+    std::thread janitor([&]() {
+      std::unique_lock<std::mutex> lock(janitor_mutex);
+      while (!janitor_wake.wait_for(lock, std::chrono::minutes(10), [&] { return stopping; })) {
+        auto purged = store.purgeExpiredKeys(1000);
+        if (!purged) spdlog::warn("purging expired idempotency keys failed: {}", purged.error().message);
+        else if (*purged > 0) spdlog::info("purged {} expired idempotency keys", *purged);
+      }
+    });
+
     const int signal_number = core::app::waitForTermination();
     spdlog::info("signal {} received; finishing requests in progress", signal_number);
     server.stop();
+    {
+      std::lock_guard<std::mutex> lock(janitor_mutex);
+      stopping = true;
+    }
+    janitor_wake.notify_one();
+    janitor.join();
     spdlog::info("stopped");
     return core::kExitOk;
   });

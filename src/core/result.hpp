@@ -39,7 +39,9 @@ class [[nodiscard]] Result {
   const T& value() const& { return const_cast<Result*>(this)->checked(); }
   T&& value() && { return std::move(checked()); }
   T* operator->() { return &checked(); }
+  const T* operator->() const { return &const_cast<Result*>(this)->checked(); }
   T& operator*() { return checked(); }
+  const T& operator*() const { return const_cast<Result*>(this)->checked(); }
 
   const Error& error() const { return std::get<Error>(state_); }
 

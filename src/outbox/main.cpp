@@ -1,52 +1,74 @@
-// outbox-relay: publishes committed outbox rows to Kafka, in order.
-// This step parses the flags and checks the database and the brokers; the
-// publishing loop comes with the outbox-relay issue.
+// outbox-relay: wires the configuration, the status server and the relay loop.
 
 #include <spdlog/spdlog.h>
+
+#include <pthread.h>
+
+#include <csignal>
+#include <thread>
 
 #include "core/app/main_support.hpp"
 #include "core/db/pool.hpp"
 #include "core/exit_codes.hpp"
+#include "core/http/status_server.hpp"
 #include "core/kafka/admin.hpp"
-#include "core/kafka/properties.hpp"
+#include "core/logging/logging.hpp"
+#include "outbox/relay.hpp"
+#include "outbox/relay_config.hpp"
 
 namespace {
-namespace po = core::config::po;
 constexpr const char* kProgram = "outbox-relay";
-}  // namespace
+}
 
 int main(int argc, char** argv) {
+  core::app::blockTerminationSignals();
   return core::app::runMain(kProgram, [&]() -> int {
-    core::config::CommandLine cli(kProgram, "outbox-relay [flags]",
-                                  "Publishes committed outbox rows to Kafka in id order with an "
-                                  "idempotent producer.");
-    cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the customers database",
-            "DATABASE_URL");
-    cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
-    cli.add("kafka-property,X", po::value<std::vector<std::string>>()->composing(),
-            "extra librdkafka property key=value (repeatable)");
-    core::app::addLogLevelFlag(cli);
-    if (auto exit = cli.parse(argc, argv)) return *exit;
-    if (auto exit = core::app::initLogging(cli)) return *exit;
-    auto url = core::app::requireFlag(cli, "database-url", "DATABASE_URL");
-    if (!url) return cli.usageError(url.error().message);
-    auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-    if (!brokers) return cli.usageError(brokers.error().message);
-    if (cli.has("kafka-property")) {
-      for (const auto& text : cli.get<std::vector<std::string>>("kafka-property")) {
-        if (auto property = core::kafka::parseProperty(text); !property) {
-          return cli.usageError("-X: " + property.error().message);
-        }
-      }
+    auto parsed = outbox::parseRelayConfig(argc, argv);
+    if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
+    const auto& config = std::get<outbox::RelayConfig>(parsed);
+    (void)core::logging::init(kProgram, config.log_level);
+
+    // Start-up checks: a wrong address is reported now, not retried forever.
+    if (auto reachable = core::db::checkDatabase(config.relay.database_url); !reachable) {
+      return core::app::fail(kProgram, reachable.error());
+    }
+    if (auto reachable = core::kafka::checkBrokers(config.relay.brokers); !reachable) {
+      return core::app::fail(kProgram, reachable.error());
     }
 
-    if (auto reachable = core::db::checkDatabase(*url); !reachable) {
-      return core::app::fail(kProgram, reachable.error());
+    core::metrics::Registry metrics;
+    outbox::Relay relay(config.relay, metrics);
+    core::http::StatusServer status(metrics, [&relay]() { return relay.problem(); });
+    if (!config.metrics_address.empty()) {
+      if (auto started = status.start(config.metrics_address); !started) {
+        return core::app::fail(kProgram, started.error());
+      }
+      spdlog::info("metrics on http://{}/metrics", config.metrics_address);
     }
-    if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
-      return core::app::fail(kProgram, reachable.error());
+
+    // SIGTERM: finish the batch in flight (marks included), then exit.
+    std::thread signals([&relay]() {
+      const int signal_number = core::app::waitForTermination();
+      spdlog::info("signal {} received; finishing the current batch", signal_number);
+      relay.stop();
+    });
+
+    int exit_code = core::kExitOk;
+    if (config.once) {
+      if (auto done = relay.runOnce(config.lock_wait); !done) {
+        exit_code = core::app::fail(kProgram, done.error());
+      } else {
+        spdlog::info("outbox drained");
+      }
+    } else {
+      relay.run();
     }
-    spdlog::info("database and brokers reachable; brokers={}", *brokers);
-    return core::kExitOk;
+    status.stop();
+    // Wake the signal thread if it is still waiting (the --once path).
+    if (signals.joinable()) {
+      pthread_kill(signals.native_handle(), SIGTERM);
+      signals.join();
+    }
+    return exit_code;
   });
 }

@@ -117,7 +117,7 @@ TEST_CASE("with tokens configured every /api request needs a valid bearer token"
   CHECK(http.get("/healthz").status == 200);  // probes stay open
 }
 
-TEST_CASE("the request id is echoed when given and generated otherwise; keep-alive is explicit") {
+TEST_CASE("the request id is echoed when given and generated otherwise and keep-alive is explicit") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
   auto given = http.get("/healthz", {"X-Request-Id: trace-abc.123"});

@@ -142,7 +142,7 @@ TEST_CASE("PATCH changes only the fields it names") {
   CHECK(body["version"].GetInt() == 2);
 }
 
-TEST_CASE("a stale If-Match gets 412 and writes nothing; the current one succeeds") {
+TEST_CASE("a stale If-Match gets 412 and writes nothing and the current one succeeds") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
   const auto id = createAda(http);
@@ -166,7 +166,7 @@ TEST_CASE("a stale If-Match gets 412 and writes nothing; the current one succeed
   CHECK(weak.status == 200);
 }
 
-TEST_CASE("DELETE soft-deletes with version + 1 and a deleted event; a second DELETE is 404") {
+TEST_CASE("DELETE soft-deletes with version + 1 and a deleted event and a second DELETE is 404") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
   const auto id = createAda(http);

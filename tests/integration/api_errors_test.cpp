@@ -112,7 +112,7 @@ TEST_CASE("a malformed id is 400 naming the id") {
   CHECK(http.get("/api/nothing-here").status == 404);
 }
 
-TEST_CASE("unsupported methods get 405 with Allow; wrong media types get 415") {
+TEST_CASE("unsupported methods get 405 with Allow and wrong media types get 415") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
   auto r = http.request("DELETE", "/api/customers");

@@ -55,6 +55,7 @@ class ApiFixture {
   std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   const std::string& databaseUrl() const { return db_.url(); }
   core::metrics::Registry& metrics() { return metrics_; }
+  api::CustomerStore& store() { return *store_; }
 
   // One value from a query on the API's database.
   long long scalar(const std::string& sql) const {

@@ -145,6 +145,18 @@ TEST_CASE("a key older than 24 hours no longer replays") {
   CHECK(api.scalar("SELECT count(*) FROM customers") == 2);
 }
 
+TEST_CASE("expired idempotency keys are purged, live ones kept") {
+  ApiFixture api;
+  HttpClient http(api.baseUrl());
+  REQUIRE(http.request("POST", "/api/customers", customerBody(1), {"Idempotency-Key: a"}).status == 201);
+  REQUIRE(http.request("POST", "/api/customers", customerBody(2), {"Idempotency-Key: b"}).status == 201);
+  api.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'a'");
+  auto purged = api.store().purgeExpiredKeys(100);
+  REQUIRE(purged.ok());
+  CHECK(*purged == 1);
+  CHECK(api.scalar("SELECT count(*) FROM idempotency_keys WHERE key = 'b'") == 1);
+}
+
 TEST_CASE("concurrent requests with one Idempotency-Key create exactly one customer") {
   ApiFixture api;
   std::vector<std::thread> threads;

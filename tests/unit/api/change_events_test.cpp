@@ -41,7 +41,7 @@ TEST_CASE("each change type has the reference subject and event code") {
   }
 }
 
-TEST_CASE("the HTML body escapes the customer's data; the text body carries it as is") {
+TEST_CASE("the HTML body escapes the customer's data and the text body carries it as is") {
   const auto n = buildNotification(CrudEventType::kCreated, customer(1), "src", {});
   CHECK(n.html_msg.find("<script>") == std::string::npos);
   CHECK(n.html_msg.find("Bob &lt;script&gt;") != std::string::npos);

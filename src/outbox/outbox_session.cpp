@@ -1,0 +1,160 @@
+#include "outbox/outbox_session.hpp"
+
+#include <rapidjson/document.h>
+
+#include <pqxx/pqxx>
+
+#include "core/db/connection_url.hpp"
+#include "core/db/errors.hpp"
+
+namespace outbox {
+
+namespace {
+
+constexpr const char* kTryLock = "SELECT pg_try_advisory_lock($1)";
+
+constexpr const char* kPending =
+    "SELECT o.id, o.topic, o.kafka_key, o.payload::text, o.headers::text, "
+    "(extract(epoch FROM o.created_at) * 1000000)::bigint, o.attempts "
+    "FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL "
+    "AND p.skipped_at IS NULL AND p.aggregate_type = o.aggregate_type "
+    "AND p.aggregate_id = o.aggregate_id AND p.id < o.id) "
+    "ORDER BY o.id LIMIT $1";
+
+constexpr const char* kMarkPublished =
+    "UPDATE outbox AS o SET published_at = clock_timestamp(), kafka_partition = m.kafka_partition, "
+    "kafka_offset = m.kafka_offset, last_error = NULL "
+    "FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) AS m(id, kafka_partition, kafka_offset) "
+    "WHERE o.id = m.id AND o.published_at IS NULL";
+
+constexpr const char* kRecordFailure =
+    "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
+    "parked_at = CASE WHEN $3::boolean OR attempts + 1 >= $4::integer THEN clock_timestamp() END "
+    "WHERE id = $1 AND published_at IS NULL RETURNING parked_at IS NOT NULL";
+
+constexpr const char* kBacklog =
+    "SELECT count(*) FILTER (WHERE parked_at IS NULL), "
+    "coalesce(extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE parked_at IS NULL)), 0)::float8, "
+    "count(*) FILTER (WHERE parked_at IS NOT NULL AND skipped_at IS NULL) "
+    "FROM outbox WHERE published_at IS NULL";
+
+std::vector<std::pair<std::string, std::string>> parseHeaders(const char* json) {
+  std::vector<std::pair<std::string, std::string>> out;
+  rapidjson::Document doc;
+  doc.Parse(json);
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  for (const auto& m : doc.GetObject()) {
+    if (m.value.IsString()) out.emplace_back(m.name.GetString(), m.value.GetString());
+  }
+  return out;
+}
+
+template <typename T>
+std::string arrayLiteral(const std::vector<T>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(values[i]);
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+OutboxSession::OutboxSession(std::string database_url) : url_(std::move(database_url)) {}
+OutboxSession::~OutboxSession() = default;
+
+bool OutboxSession::connected() const { return connection_ && connection_->is_open(); }
+
+void OutboxSession::disconnect() { connection_.reset(); }
+
+core::Status OutboxSession::connect() {
+  if (connected()) return {};
+  try {
+    auto c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url_, 5));
+    // A lost session must not linger: its lock has to go with it.
+    c->set_variable("application_name", "'outbox-relay'");
+    c->prepare("outbox_try_lock", kTryLock);
+    c->prepare("outbox_pending", kPending);
+    c->prepare("outbox_mark_published", kMarkPublished);
+    c->prepare("outbox_record_failure", kRecordFailure);
+    c->prepare("outbox_backlog", kBacklog);
+    connection_ = std::move(c);
+    return {};
+  } catch (const std::exception& e) {
+    connection_.reset();
+    return core::Error{core::ErrorKind::kUnavailable,
+                       "database " + core::db::redactPassword(url_) + " unreachable: " + e.what()};
+  }
+}
+
+// Runs fn with errors translated; a broken session is dropped (and with it the lock).
+template <typename Fn>
+auto OutboxSession::run(Fn&& fn) -> decltype(fn()) {
+  if (!connected()) return core::Error{core::ErrorKind::kUnavailable, "no database session"};
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    auto error = core::db::translateException(e);
+    if (error.kind == core::ErrorKind::kUnavailable || !connection_->is_open()) connection_.reset();
+    return error;
+  }
+}
+
+core::Result<bool> OutboxSession::tryLock(std::int64_t key) {
+  return run([&]() -> core::Result<bool> {
+    pqxx::nontransaction tx(*connection_);
+    return tx.exec_prepared1("outbox_try_lock", key)[0].as<bool>();
+  });
+}
+
+core::Result<std::vector<OutboxRow>> OutboxSession::pending(std::size_t limit) {
+  return run([&]() -> core::Result<std::vector<OutboxRow>> {
+    pqxx::nontransaction tx(*connection_);
+    const auto rows = tx.exec_prepared("outbox_pending", static_cast<std::int64_t>(limit));
+    std::vector<OutboxRow> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) {
+      out.push_back({r[0].as<std::int64_t>(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
+                     parseHeaders(r[4].c_str()), r[5].as<std::int64_t>(), r[6].as<int>()});
+    }
+    return out;
+  });
+}
+
+core::Status OutboxSession::markPublished(const std::vector<PublishedMark>& marks) {
+  if (marks.empty()) return {};
+  std::vector<std::int64_t> ids, offsets;
+  std::vector<std::int32_t> partitions;
+  for (const auto& m : marks) {
+    ids.push_back(m.id);
+    partitions.push_back(m.partition);
+    offsets.push_back(m.offset);
+  }
+  return run([&]() -> core::Status {
+    pqxx::nontransaction tx(*connection_);  // one statement: atomic on its own
+    tx.exec_prepared("outbox_mark_published", arrayLiteral(ids), arrayLiteral(partitions),
+                     arrayLiteral(offsets));
+    return {};
+  });
+}
+
+core::Result<bool> OutboxSession::recordFailure(std::int64_t id, const std::string& error, bool park_now,
+                                                int max_attempts) {
+  return run([&]() -> core::Result<bool> {
+    pqxx::nontransaction tx(*connection_);
+    const auto rows = tx.exec_prepared("outbox_record_failure", id, error, park_now, max_attempts);
+    return !rows.empty() && rows[0][0].as<bool>();
+  });
+}
+
+core::Result<Backlog> OutboxSession::backlog() {
+  return run([&]() -> core::Result<Backlog> {
+    pqxx::nontransaction tx(*connection_);
+    const auto r = tx.exec_prepared1("outbox_backlog");
+    return Backlog{r[0].as<std::int64_t>(), r[1].as<double>(), r[2].as<std::int64_t>()};
+  });
+}
+
+}  // namespace outbox

@@ -1,0 +1,74 @@
+#pragma once
+// The relay's one database session. It holds the leader lock (a session-level
+// advisory lock), reads pending rows and marks them published: because the
+// marks run on the lock-holding session, a relay that lost its session (and
+// with it the lock) cannot mark anything.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <pqxx/connection>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace outbox {
+
+struct OutboxRow {
+  std::int64_t id = 0;
+  std::string topic;
+  std::string key;
+  std::string payload;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::int64_t created_at_micros = 0;
+  int attempts = 0;
+};
+
+struct PublishedMark {
+  std::int64_t id = 0;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+};
+
+struct Backlog {
+  std::int64_t pending = 0;
+  double oldest_age_seconds = 0;
+  std::int64_t parked = 0;
+};
+
+class OutboxSession {
+ public:
+  explicit OutboxSession(std::string database_url);
+  ~OutboxSession();
+  OutboxSession(const OutboxSession&) = delete;
+  OutboxSession& operator=(const OutboxSession&) = delete;
+
+  // Opens the session if it is not open. kUnavailable when the server is down.
+  core::Status connect();
+  bool connected() const;
+  void disconnect();
+
+  // Non-blocking: true when this session now holds (or already held) the lock.
+  core::Result<bool> tryLock(std::int64_t key);
+
+  // The oldest unpublished, unparked rows in id order, skipping rows of a
+  // customer that has an unresolved parked row before them.
+  core::Result<std::vector<OutboxRow>> pending(std::size_t limit);
+  core::Status markPublished(const std::vector<PublishedMark>& marks);
+  // Counts a failed attempt; parks the row when `park_now` or when the
+  // attempts reach max_attempts. Returns whether it is parked now.
+  core::Result<bool> recordFailure(std::int64_t id, const std::string& error, bool park_now,
+                                   int max_attempts);
+  core::Result<Backlog> backlog();
+
+ private:
+  template <typename Fn>
+  auto run(Fn&& fn) -> decltype(fn());
+
+  std::string url_;
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+}  // namespace outbox

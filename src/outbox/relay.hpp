@@ -1,0 +1,93 @@
+#pragma once
+// The publishing loop: become leader, read pending rows in id order, produce
+// them with an idempotent producer, wait for the delivery reports, mark what
+// the broker persisted (up to the first failure) on the lock-holding session,
+// repeat. Never an "id > last seen" cursor: every poll re-reads whatever is
+// still unpublished, so a transaction that committed late is simply picked up
+// by a later poll.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/kafka/producer.hpp"
+#include "core/metrics/registry.hpp"
+#include "outbox/outbox_session.hpp"
+
+namespace outbox {
+
+struct RelayOptions {
+  std::string database_url;
+  std::string brokers;
+  core::kafka::Properties kafka_properties;  // -X overrides
+  std::size_t batch_size = 1000;
+  std::chrono::milliseconds poll_interval{5};     // while rows keep coming
+  std::chrono::milliseconds idle_interval{250};   // ceiling of the back-off when idle
+  std::chrono::milliseconds standby_interval{1000};  // how often a standby tries the lock
+  std::chrono::milliseconds delivery_timeout{120000};
+  std::int64_t lock_key = 0x6f7574626f78LL;  // "outbox"
+  int max_attempts = 5;                // before a failing row is parked
+  std::size_t max_message_bytes = 1000000;  // larger rows are parked without sending
+};
+
+enum class PassResult {
+  kIdle,     // nothing was pending
+  kDrained,  // published a partial batch: probably nothing more right now
+  kMore,     // published a full batch: more is likely waiting
+  kFailed,   // something failed; the unmarked rows are read again next time
+};
+
+class Relay {
+ public:
+  Relay(RelayOptions options, core::metrics::Registry& metrics);
+  ~Relay();
+
+  // Daemon: runs until stop(); standby until it holds the lock.
+  void run();
+  // --once: waits for leadership (up to `lock_wait`), publishes until nothing is
+  // pending, returns whether everything went out.
+  core::Status runOnce(std::chrono::milliseconds lock_wait);
+  void stop();
+
+  bool isLeader() const { return leader_; }
+  // Empty when healthy, else what is wrong (for /readyz).
+  std::string problem() const;
+
+ private:
+  // One batch: read, produce, wait, mark.
+  PassResult publishBatch();
+  core::Status ensureLeadership();
+  core::Status ensureProducer();
+  void loseLeadership(const std::string& why);
+  void noteState(const std::string& state);
+  void refreshBacklog();
+  void setProblem(const std::string& problem);
+  // Sleeps up to `duration`; returns early when stop() is called.
+  void sleepFor(std::chrono::milliseconds duration);
+
+  RelayOptions options_;
+  core::metrics::Registry& metrics_;
+  OutboxSession session_;
+  std::unique_ptr<core::kafka::Producer> producer_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> leader_{false};
+  std::string state_;  // last logged state, so each change is logged once
+  mutable std::mutex problem_mutex_;
+  std::string problem_;
+  std::chrono::steady_clock::time_point last_backlog_{};
+  std::mutex sleep_mutex_;
+  std::condition_variable wake_;
+
+  std::atomic<std::int64_t> backlog_rows_{0};
+  std::atomic<std::int64_t> parked_rows_{0};
+  std::atomic<double> oldest_age_{0};
+  core::metrics::Histogram& batch_seconds_;
+  core::metrics::Histogram& commit_to_ack_seconds_;
+  core::metrics::Counter& polls_;
+};
+
+}  // namespace outbox

@@ -1,0 +1,118 @@
+#pragma once
+// An outbox database (migrated), two fresh topics, writers that go through the
+// API's own store, and a reader of what reached Kafka.
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "api/customer_store.hpp"
+#include "core/db/migrator.hpp"
+#include "core/db/pool.hpp"
+#include "core/json/codec.hpp"
+#include "core/kafka/admin.hpp"
+#include "core/kafka/consumer.hpp"
+#include "outbox/relay.hpp"
+#include "support/test_env.hpp"
+
+namespace testing {
+
+class RelayFixture {
+ public:
+  RelayFixture()
+      : db_("it_relay"),
+        topics_{uniqueName("it-crud"), uniqueName("it-mail")} {
+    pqxx::connection c(db_.url());
+    auto files = core::db::loadMigrations(sourcePath("sql/customers"));
+    REQUIRE(core::db::migrate(c, *files).ok());
+    auto created = core::kafka::createTopics(kafkaBrokers(), {{topics_.crud, 1, 1, {}}, {topics_.notification, 1, 1, {}}});
+    REQUIRE_MESSAGE(created.ok(), created.error().message);
+    pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
+        db_.url(), 8, std::chrono::seconds(10), 5,
+        [](pqxx::connection& conn) { api::CustomerStore::prepareStatements(conn); }});
+    store_ = std::make_unique<api::CustomerStore>(*pool_, topics_, metrics_);
+  }
+  ~RelayFixture() { (void)core::kafka::deleteTopics(kafkaBrokers(), {topics_.crud, topics_.notification}); }
+
+  outbox::RelayOptions relayOptions() const {
+    outbox::RelayOptions o;
+    o.database_url = db_.url();
+    o.brokers = kafkaBrokers();
+    o.lock_key = std::hash<std::string>{}(db_.name()) & 0x7fffffffffffLL;  // per test
+    o.delivery_timeout = std::chrono::seconds(30);
+    o.standby_interval = std::chrono::milliseconds(200);
+    return o;
+  }
+
+  std::int64_t createCustomer(int n) {
+    auto created = store_->create({"Customer " + std::to_string(n), "555 0" + std::to_string(10000 + n),
+                                   "c" + std::to_string(n) + "@example.com"}, "test", std::nullopt);
+    REQUIRE_MESSAGE(created.ok(), created.error().message);
+    return created->customer.id;
+  }
+  void renameCustomer(std::int64_t id, const std::string& name) {
+    auto updated = store_->update(id, {name, std::nullopt, std::nullopt}, std::nullopt, "test");
+    REQUIRE_MESSAGE(updated.ok(), updated.error().message);
+  }
+
+  long long scalar(const std::string& sql) const {
+    pqxx::connection c(db_.url());
+    pqxx::nontransaction tx(c);
+    return tx.exec1(sql)[0].as<long long>();
+  }
+  long long unpublished() const { return scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL"); }
+
+  // Everything on a topic from the beginning, until `count` messages arrived.
+  std::vector<core::kafka::ConsumedMessage> readTopic(const std::string& topic, std::size_t count,
+                                                      std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    core::kafka::ConsumerOptions options;
+    options.brokers = kafkaBrokers();
+    options.group_id = uniqueName("it-reader");
+    options.topics = {topic};
+    auto consumer = core::kafka::Consumer::create(options);
+    REQUIRE(consumer.ok());
+    std::vector<core::kafka::ConsumedMessage> out;
+    waitUntil(
+        [&]() {
+          auto m = (*consumer)->poll(200);
+          if (m.ok() && m->has_value()) out.push_back(std::move(**m));
+          return out.size() >= count;
+        },
+        timeout, std::chrono::milliseconds(0));
+    // Drain a little longer to catch duplicates beyond `count`.
+    waitUntil([&]() {
+      auto m = (*consumer)->poll(200);
+      if (m.ok() && m->has_value()) out.push_back(std::move(**m));
+      return false;
+    }, std::chrono::milliseconds(1500), std::chrono::milliseconds(0));
+    return out;
+  }
+
+  // customer id -> versions in topic order; fails the test on a bad payload.
+  static std::map<std::int64_t, std::vector<int>> versionsByCustomer(
+      const std::vector<core::kafka::ConsumedMessage>& messages) {
+    std::map<std::int64_t, std::vector<int>> out;
+    for (const auto& m : messages) {
+      auto event = core::json::decodeCrudEvent(m.payload);
+      REQUIRE_MESSAGE(event.ok(), event.error().message);
+      CHECK(m.key == std::to_string(event->aggregate_id));
+      out[event->aggregate_id].push_back(event->version);
+    }
+    return out;
+  }
+
+  const api::EventTopics& topics() const { return topics_; }
+  const TempDatabase& db() const { return db_; }
+
+ private:
+  TempDatabase db_;
+  api::EventTopics topics_;
+  core::metrics::Registry metrics_;
+  std::unique_ptr<core::db::ConnectionPool> pool_;
+  std::unique_ptr<api::CustomerStore> store_;
+};
+
+}  // namespace testing
