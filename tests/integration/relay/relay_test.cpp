@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "integration/relay_fixture.hpp"
+#include "integration/relay/relay_fixture.hpp"
 
 using testing::RelayFixture;
 
