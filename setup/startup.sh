@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the project's processes (customer-api, and the relay and workers as
-# they land) against services that are already up. Idempotent.
+# Starts the project's processes (customer-api, outbox-relay and the two
+# workers) against services that are already up. Idempotent.
 #   setup/startup.sh [dev|test] [BUILD_DIR]
 set -euo pipefail
 here="$(dirname "$0")"

@@ -1,25 +1,71 @@
-# The project's own processes (customer-api today; the relay and the workers
-# join as their issues land), started from a build folder with pid files in
-# var/<profile>/run.
+# The project's own processes: customer-api, outbox-relay, replication-worker
+# and notification-worker, started from a build folder with pid files in
+# var/<profile>/run and logs in var/<profile>/log. Each is checked before it is
+# started, so a rerun starts only what has stopped.
 # shellcheck shell=bash
 
-api_ready() { curl -sf "http://127.0.0.1:$API_PORT/readyz" >/dev/null; }
+APPS=${APPS:-"customer-api outbox-relay replication-worker notification-worker"}
+
+# app_status_port NAME: the port a process answers /healthz on.
+app_status_port() {
+  case "$1" in
+    customer-api) echo "$API_PORT" ;;
+    outbox-relay) echo "$RELAY_METRICS_PORT" ;;
+    replication-worker) echo "$REPLICATION_METRICS_PORT" ;;
+    notification-worker) echo "$NOTIFICATION_METRICS_PORT" ;;
+  esac
+}
+
+# app_command NAME BUILD_DIR: the command line of a process. Addresses come as
+# flags so that nothing depends on the caller's environment.
+app_command() {
+  local name=$1 build_dir=$2
+  local metrics="127.0.0.1:$(app_status_port "$name")"
+  case "$name" in
+    customer-api)
+      echo "$build_dir/src/api/customer-api --database-url $PG_URL_BASE/customers" \
+        "--listen 127.0.0.1:$API_PORT --web-root $PROJECT_ROOT/web" ;;
+    outbox-relay)
+      echo "$build_dir/src/outbox/outbox-relay --database-url $PG_URL_BASE/customers" \
+        "--brokers $KAFKA_BROKERS --metrics-address $metrics" ;;
+    replication-worker)
+      echo "$build_dir/src/workers/replication/replication-worker" \
+        "--replica-database-url $PG_URL_BASE/customers_replica --brokers $KAFKA_BROKERS" \
+        "--metrics-address $metrics" ;;
+    notification-worker)
+      echo "$build_dir/src/workers/notification/notification-worker" \
+        "--database-url $PG_URL_BASE/notifications --brokers $KAFKA_BROKERS" \
+        "--smtp-url smtp://127.0.0.1:$SMTP_PORT --metrics-address $metrics" ;;
+  esac
+}
+
+app_healthy() { curl -sf "http://127.0.0.1:$1/healthz" >/dev/null; }
+
+app_start() {
+  local name=$1 build_dir=$2 port command
+  port=$(app_status_port "$name")
+  command=$(app_command "$name" "$build_dir")
+  if pid_alive "$RUN_DIR/$name.pid" "127.0.0.1:$port"; then
+    log "$name already running (status on http://127.0.0.1:$port)"
+    return 0
+  fi
+  port_open "$port" && die "port $port for $name is taken by another process; free it or change the profile"
+  log "starting $name (status on http://127.0.0.1:$port)"
+  # shellcheck disable=SC2086 # the command is a list of words without spaces inside
+  start_daemon "$RUN_DIR/$name.pid" "$LOG_DIR/$name.log" $command
+  wait_for "$name" 20 app_healthy "$port" || fail_service "$name" "$LOG_DIR/$name.log"
+}
 
 apps_start() {
-  local build_dir=$1
+  local build_dir=$1 name
   mkdir -p "$RUN_DIR" "$LOG_DIR"
-  if pid_alive "$RUN_DIR/customer-api.pid" "127.0.0.1:$API_PORT"; then
-    log "customer-api already running on http://127.0.0.1:$API_PORT"
-  else
-    port_open "$API_PORT" && die "port $API_PORT is taken by another process; set API_PORT to a free port"
-    log "starting customer-api on http://127.0.0.1:$API_PORT"
-    start_daemon "$RUN_DIR/customer-api.pid" "$LOG_DIR/customer-api.log" \
-      "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/customers" \
-      --listen "127.0.0.1:$API_PORT" --web-root "$PROJECT_ROOT/web"
-    wait_for "customer-api" 20 api_ready || fail_service "customer-api" "$LOG_DIR/customer-api.log"
-  fi
+  for name in $APPS; do app_start "$name" "$build_dir"; done
 }
 
 apps_stop() {
-  stop_daemon "customer-api" "$RUN_DIR/customer-api.pid" "127.0.0.1:$API_PORT"
+  local name
+  # Reverse order: the API stops taking writes before the relay drains.
+  for name in $(echo "$APPS" | tr ' ' '\n' | tac); do
+    stop_daemon "$name" "$RUN_DIR/$name.pid" "127.0.0.1:$(app_status_port "$name")"
+  done
 }
