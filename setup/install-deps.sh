@@ -17,6 +17,8 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 openjdk-17-jre-headless maven python3-aiosmtpd kcat
   # benchmarks
   wrk postgresql-contrib
+  # validating the compose deployment (no Docker engine needed)
+  docker-compose
 )
 
 missing=()

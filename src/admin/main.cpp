@@ -1,6 +1,7 @@
 // pipeline-admin: operator commands that are not part of a daemon.
 //   migrate        apply pending sql/ migrations to one database
 //   create-topics  create missing Kafka topics (1 partition by default)
+//   delete-topics  delete Kafka topics (benchmarks and tests clean up with it)
 
 #include <iostream>
 #include <pqxx/pqxx>
@@ -79,11 +80,34 @@ int createTopicsCommand(const std::vector<std::string>& args) {
   return core::kExitOk;
 }
 
+int deleteTopicsCommand(const std::vector<std::string>& args) {
+  core::config::CommandLine cli(std::string(kProgram) + " delete-topics",
+                                "pipeline-admin delete-topics --brokers HOST:PORT --topic NAME...",
+                                "Deletes the named topics and every message in them.");
+  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
+  cli.add("topic", po::value<std::vector<std::string>>()->composing(),
+          "topic to delete (repeatable)");
+  if (auto exit = cli.parse(args)) return *exit;
+  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
+  if (!brokers) return cli.usageError(brokers.error().message);
+  if (!cli.has("topic")) return cli.usageError("--topic is required");
+  if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
+    return core::app::fail(cli.program(), reachable.error());
+  }
+  const auto topics = cli.get<std::vector<std::string>>("topic");
+  if (auto deleted = core::kafka::deleteTopics(*brokers, topics); !deleted) {
+    return core::app::fail(cli.program(), deleted.error());
+  }
+  std::cout << topics.size() << " topics deleted on " << *brokers << "\n";
+  return core::kExitOk;
+}
+
 constexpr const char* kUsage =
     "Usage: pipeline-admin COMMAND [flags]\n\n"
     "Commands:\n"
     "  migrate        apply pending SQL migrations to one database\n"
-    "  create-topics  create missing Kafka topics\n\n"
+    "  create-topics  create missing Kafka topics\n"
+    "  delete-topics  delete Kafka topics and their messages\n\n"
     "Run 'pipeline-admin COMMAND --help' for the flags of a command.\n";
 
 }  // namespace
@@ -99,6 +123,7 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (command == "migrate") return migrateCommand(args);
     if (command == "create-topics") return createTopicsCommand(args);
+    if (command == "delete-topics") return deleteTopicsCommand(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return core::kExitOk;
