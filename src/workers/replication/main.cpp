@@ -1,47 +1,103 @@
-// replication-worker: applies CRUD events to the replica database.
-// This step parses the flags and checks the replica database and the
-// brokers; the consumer loop comes with the workers issue.
+// replication-worker: wires the configuration, the status server and the
+// replication loop; `replication-worker verify` compares source and replica.
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+#include <iostream>
+#include <thread>
+
 #include "core/app/main_support.hpp"
+#include "core/db/connection_url.hpp"
 #include "core/db/pool.hpp"
-#include "core/domain/events.hpp"
 #include "core/exit_codes.hpp"
+#include "core/http/status_server.hpp"
 #include "core/kafka/admin.hpp"
+#include "core/logging/logging.hpp"
+#include "workers/replication/replica_store.hpp"
+#include "workers/replication/replication_config.hpp"
+#include "workers/replication/replicator.hpp"
+#include "workers/replication/verify.hpp"
 
 namespace {
-namespace po = core::config::po;
-constexpr const char* kProgram = "replication-worker";
+
+using replication::kProgram;
+
+int verifyCommand(const std::vector<std::string>& args) {
+  auto parsed = replication::parseVerifyConfig(args);
+  if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
+  const auto& config = std::get<replication::VerifyConfig>(parsed);
+  (void)core::logging::init(kProgram, config.log_level);
+  auto report = replication::verifyReplica(config.verify);
+  if (!report) return core::app::fail(std::string(kProgram) + " verify", report.error());
+  std::cout << replication::formatReport(*report) << std::flush;
+  return report->equal() ? core::kExitOk : core::kExitFailure;
+}
+
+int runCommand(const std::vector<std::string>& args) {
+  auto parsed = replication::parseReplicationConfig(args);
+  if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
+  const auto& config = std::get<replication::ReplicationConfig>(parsed);
+  (void)core::logging::init(kProgram, config.log_level);
+  const auto& options = config.replicator;
+
+  // Start-up checks: a wrong address or a missing schema is reported now, not
+  // retried forever.
+  if (auto reachable = core::db::checkDatabase(options.database_url); !reachable) {
+    return core::app::fail(kProgram, reachable.error());
+  }
+  {
+    replication::ReplicaStore store(options.database_url);
+    if (auto schema = store.connect(); !schema) return core::app::fail(kProgram, schema.error());
+  }
+  if (auto reachable = core::kafka::checkBrokers(options.brokers); !reachable) {
+    return core::app::fail(kProgram, reachable.error());
+  }
+
+  core::metrics::Registry metrics;
+  replication::Replicator replicator(options, metrics);
+  core::http::StatusServer status(metrics, [&replicator]() { return replicator.problem(); });
+  if (!config.metrics_address.empty()) {
+    if (auto started = status.start(config.metrics_address); !started) {
+      auto error = started.error();
+      error.message = "--metrics-address " + config.metrics_address + ": " + error.message;
+      return core::app::fail(kProgram, error);
+    }
+    const auto host = config.metrics_address.substr(0, config.metrics_address.rfind(':'));
+    spdlog::info("metrics on http://{}:{}/metrics", host, status.port());
+  }
+  spdlog::info("replicating {} (group {}) into {}; dead letters to {}", options.topic,
+               options.group_id, core::db::redactPassword(options.database_url),
+               options.dead_letter_topic);
+
+  // SIGTERM: finish and record the batch in flight, then exit.
+  std::thread signals([&replicator]() {
+    const int signal_number = core::app::waitForTermination();
+    spdlog::info("signal {} received; finishing the current batch", signal_number);
+    replicator.stop();
+  });
+  replicator.run();
+  status.stop();
+  if (signals.joinable()) {
+    pthread_kill(signals.native_handle(), SIGTERM);  // no-op wake-up if it already returned
+    signals.join();
+  }
+  const auto stats = replicator.stats();
+  spdlog::info("stopped: applied={} stale={} superseded={} dead_lettered={} batches={}",
+               stats.applied, stats.stale, stats.superseded, stats.dead_lettered, stats.batches);
+  return core::kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  core::app::blockTerminationSignals();
   return core::app::runMain(kProgram, [&]() -> int {
-    core::config::CommandLine cli(kProgram, "replication-worker [flags]",
-                                  "Applies customer CRUD events to the replica database, "
-                                  "idempotently by customer id and version.");
-    cli.add("replica-database-url", po::value<std::string>(),
-            "PostgreSQL URL of the replica database", "REPLICA_DATABASE_URL");
-    cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
-    cli.add("topic", po::value<std::string>()->default_value(core::domain::kCustomerUpdatesTopic),
-            "CRUD event topic", "REPLICATION_TOPIC");
-    cli.add("group-id", po::value<std::string>()->default_value("replication-worker"),
-            "Kafka consumer group", "REPLICATION_GROUP_ID");
-    core::app::addLogLevelFlag(cli);
-    if (auto exit = cli.parse(argc, argv)) return *exit;
-    if (auto exit = core::app::initLogging(cli)) return *exit;
-    auto url = core::app::requireFlag(cli, "replica-database-url", "REPLICA_DATABASE_URL");
-    if (!url) return cli.usageError(url.error().message);
-    auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-    if (!brokers) return cli.usageError(brokers.error().message);
-
-    if (auto reachable = core::db::checkDatabase(*url); !reachable) {
-      return core::app::fail(kProgram, reachable.error());
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args.front() == "verify") {
+      return verifyCommand(std::vector<std::string>(args.begin() + 1, args.end()));
     }
-    if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
-      return core::app::fail(kProgram, reachable.error());
-    }
-    spdlog::info("replica database and brokers reachable; topic={}", cli.get<std::string>("topic"));
-    return core::kExitOk;
+    return runCommand(args);
   });
 }

@@ -1,0 +1,252 @@
+#include "workers/replication/replica_store.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <pqxx/pqxx>
+
+#include "core/db/connection_url.hpp"
+#include "core/db/errors.hpp"
+
+namespace replication {
+
+namespace {
+
+using core::Error;
+using core::ErrorKind;
+
+// Fails (42P01 / 42703) when the migrations of sql/replica are not applied.
+constexpr const char* kCheckSchema =
+    "SELECT (SELECT count(*) FROM (SELECT id, version, deleted, last_event_id, last_partition, "
+    "last_offset, apply_count FROM customers LIMIT 0) c) + "
+    "(SELECT count(*) FROM (SELECT consumer_group, topic, partition, next_offset "
+    "FROM consumer_offsets LIMIT 0) o)";
+
+constexpr const char* kStoredOffsets =
+    "SELECT partition, next_offset FROM consumer_offsets "
+    "WHERE consumer_group = $1 AND topic = $2 ORDER BY partition";
+
+// Serialises the workers of one group and topic partition by partition (for
+// the first batch, when there is no offset row to lock yet).
+constexpr const char* kLockPartitions =
+    "SELECT count(pg_advisory_xact_lock(hashtext($1 || '/' || $2), p)) "
+    "FROM (SELECT unnest($3::integer[]) AS p ORDER BY 1) AS ps";
+
+constexpr const char* kFenceOffsets =
+    "SELECT partition, next_offset FROM consumer_offsets "
+    "WHERE consumer_group = $1 AND topic = $2 AND partition = ANY($3::integer[]) FOR UPDATE";
+
+// One statement for the whole batch: insert new customers, update those whose
+// stored version is older; equal or newer stored versions are left alone (a
+// tombstone included, so a late update cannot revive a deleted customer).
+constexpr const char* kApplyChanges =
+    "WITH incoming AS ("
+    "  SELECT * FROM json_to_recordset($1::json) AS t(id bigint, name text, phone text, "
+    "    email text, deleted boolean, version integer, created_on timestamptz, "
+    "    updated_on timestamptz, created_by text, updated_by text, event_id text, "
+    "    outbox_id bigint, kafka_partition integer, kafka_offset bigint)"
+    "), applied AS ("
+    "  INSERT INTO customers AS c (id, name, phone, email, deleted, version, created_on, "
+    "    updated_on, created_by, updated_by, last_event_id, last_outbox_id, last_partition, "
+    "    last_offset, apply_count, replicated_at) "
+    "  SELECT id, name, phone, email, deleted, version, created_on, updated_on, created_by, "
+    "    updated_by, event_id, nullif(outbox_id, 0), kafka_partition, kafka_offset, 1, "
+    "    clock_timestamp() FROM incoming "
+    "  ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, "
+    "    email = EXCLUDED.email, deleted = EXCLUDED.deleted, version = EXCLUDED.version, "
+    "    created_on = EXCLUDED.created_on, updated_on = EXCLUDED.updated_on, "
+    "    created_by = EXCLUDED.created_by, updated_by = EXCLUDED.updated_by, "
+    "    last_event_id = EXCLUDED.last_event_id, last_outbox_id = EXCLUDED.last_outbox_id, "
+    "    last_partition = EXCLUDED.last_partition, last_offset = EXCLUDED.last_offset, "
+    "    apply_count = c.apply_count + 1, replicated_at = EXCLUDED.replicated_at "
+    "  WHERE c.version < EXCLUDED.version "
+    "  RETURNING c.id"
+    ") SELECT id FROM applied";
+
+constexpr const char* kStoreOffsets =
+    "INSERT INTO consumer_offsets AS o (consumer_group, topic, partition, next_offset, updated_at) "
+    "SELECT $1, $2, p, n, clock_timestamp() FROM unnest($3::integer[], $4::bigint[]) AS t(p, n) "
+    "ON CONFLICT (consumer_group, topic, partition) DO UPDATE "
+    "SET next_offset = EXCLUDED.next_offset, updated_at = EXCLUDED.updated_at";
+
+template <typename T>
+std::string arrayLiteral(const std::vector<T>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(values[i]);
+  }
+  return out + "}";
+}
+
+void writeText(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key,
+               const std::string& value) {
+  w.Key(key);
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+}  // namespace
+
+std::string encodeChangeRows(const std::vector<ReplicaChange>& changes) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartArray();
+  for (const auto& change : changes) {
+    const auto& row = change.row;
+    w.StartObject();
+    w.Key("id");
+    w.Int64(row.id);
+    writeText(w, "name", row.name);
+    writeText(w, "phone", row.phone);
+    writeText(w, "email", row.email);
+    w.Key("deleted");
+    w.Bool(row.deleted);
+    w.Key("version");
+    w.Int(row.version);
+    writeText(w, "created_on", core::domain::formatIso8601(row.created_on));
+    writeText(w, "updated_on", core::domain::formatIso8601(row.updated_on));
+    writeText(w, "created_by", row.created_by);
+    writeText(w, "updated_by", row.updated_by);
+    writeText(w, "event_id", change.event_id);
+    w.Key("outbox_id");
+    w.Int64(change.outbox_id);
+    w.Key("kafka_partition");
+    w.Int(change.partition);
+    w.Key("kafka_offset");
+    w.Int64(change.offset);
+    w.EndObject();
+  }
+  w.EndArray();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+ReplicaStore::ReplicaStore(std::string database_url) : url_(std::move(database_url)) {}
+ReplicaStore::~ReplicaStore() = default;
+
+bool ReplicaStore::connected() const {
+  return connection_ && connection_->is_open();
+}
+
+void ReplicaStore::disconnect() {
+  connection_.reset();
+}
+
+core::Status ReplicaStore::connect() {
+  if (connected()) return {};
+  std::unique_ptr<pqxx::connection> c;
+  try {
+    c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url_, 5));
+    c->set_variable("application_name", "'replication-worker'");
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::kUnavailable,
+                 "replica database " + core::db::redactPassword(url_) + " unreachable: " + e.what()};
+  }
+  try {
+    pqxx::nontransaction tx(*c);
+    tx.exec(kCheckSchema);
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == "42P01" || e.sqlstate() == "42703") {
+      return Error{ErrorKind::kPermanent,
+                   "replica database " + core::db::redactPassword(url_) +
+                       " lacks the replication schema (apply sql/replica with pipeline-admin "
+                       "migrate): " +
+                       e.what()};
+    }
+    return core::db::translateException(e);
+  } catch (const std::exception& e) {
+    return core::db::translateException(e);
+  }
+  try {
+    c->prepare("replica_stored_offsets", kStoredOffsets);
+    c->prepare("replica_lock_partitions", kLockPartitions);
+    c->prepare("replica_fence_offsets", kFenceOffsets);
+    c->prepare("replica_apply_changes", kApplyChanges);
+    c->prepare("replica_store_offsets", kStoreOffsets);
+  } catch (const std::exception& e) {
+    return core::db::translateException(e);
+  }
+  connection_ = std::move(c);
+  return {};
+}
+
+// Runs fn with errors translated; a broken session is dropped and reopened later.
+template <typename Fn>
+auto ReplicaStore::run(Fn&& fn) -> decltype(fn()) {
+  if (!connected()) return Error{ErrorKind::kUnavailable, "no replica database session"};
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    auto error = core::db::translateException(e);
+    if (error.kind == ErrorKind::kUnavailable || !connection_->is_open()) connection_.reset();
+    return error;
+  }
+}
+
+core::Result<StoredOffsets> ReplicaStore::storedOffsets(const std::string& group,
+                                                         const std::string& topic) {
+  return run([&]() -> core::Result<StoredOffsets> {
+    pqxx::nontransaction tx(*connection_);
+    StoredOffsets out;
+    for (const auto& r : tx.exec_prepared("replica_stored_offsets", group, topic)) {
+      out[r[0].as<std::int32_t>()] = r[1].as<std::int64_t>();
+    }
+    return out;
+  });
+}
+
+core::Result<ApplyOutcome> ReplicaStore::apply(const ApplyRequest& request) {
+  std::vector<std::int32_t> partitions;
+  std::vector<std::int64_t> offsets;
+  for (const auto& p : request.next_offsets) {
+    partitions.push_back(p.partition);
+    offsets.push_back(p.offset);
+  }
+  return run([&]() -> core::Result<ApplyOutcome> {
+    pqxx::work tx(*connection_);
+    const auto partition_list = arrayLiteral(partitions);
+    tx.exec_prepared("replica_lock_partitions", request.group, request.topic, partition_list);
+
+    std::map<std::int32_t, std::optional<std::int64_t>> stored;
+    for (const auto p : partitions) stored[p] = std::nullopt;
+    for (const auto& r :
+         tx.exec_prepared("replica_fence_offsets", request.group, request.topic, partition_list)) {
+      stored[r[0].as<std::int32_t>()] = r[1].as<std::int64_t>();
+    }
+    for (const auto& [partition, value] : stored) {
+      const auto it = request.expected.find(partition);
+      const std::optional<std::int64_t> expected =
+          it == request.expected.end() ? std::nullopt : it->second;
+      if (value != expected) {
+        return Error{ErrorKind::kConflict,
+                     "stored offset of " + request.topic + "/" + std::to_string(partition) +
+                         " is " + (value ? std::to_string(*value) : "absent") +
+                         ", this worker expected " +
+                         (expected ? std::to_string(*expected) : "none") +
+                         " (another worker of the group moved it)"};
+      }
+    }
+
+    ApplyOutcome outcome;
+    if (request.changes != nullptr && !request.changes->empty()) {
+      const auto rows =
+          tx.exec_prepared("replica_apply_changes", encodeChangeRows(*request.changes));
+      outcome.applied_ids.reserve(rows.size());
+      for (const auto& r : rows) outcome.applied_ids.push_back(r[0].as<std::int64_t>());
+    }
+    tx.exec_prepared("replica_store_offsets", request.group, request.topic, partition_list,
+                     arrayLiteral(offsets));
+    tx.commit();
+    return outcome;
+  });
+}
+
+core::Status ReplicaStore::ping() {
+  return run([&]() -> core::Status {
+    pqxx::nontransaction tx(*connection_);
+    tx.exec("SELECT 1");
+    return {};
+  });
+}
+
+}  // namespace replication

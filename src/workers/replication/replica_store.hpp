@@ -1,0 +1,73 @@
+#pragma once
+// The worker's one session with the replica database. apply() is the
+// exactly-once step: in ONE transaction it fences the partitions' stored
+// offsets, upserts the newest change per customer where its version is newer
+// than the row's, and stores the next offsets. Either all of it commits or
+// none of it does.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <pqxx/connection>
+#include <string>
+#include <vector>
+
+#include "core/kafka/consumer.hpp"
+#include "core/result.hpp"
+#include "workers/replication/replica_change.hpp"
+
+namespace replication {
+
+// partition -> next offset to read, as stored in consumer_offsets.
+using StoredOffsets = std::map<std::int32_t, std::int64_t>;
+
+struct ApplyRequest {
+  std::string group;
+  std::string topic;
+  // At most one change per customer id (see collapseChanges).
+  const std::vector<ReplicaChange>* changes = nullptr;
+  // Stored in the same transaction: the next offsets of this batch's partitions.
+  std::vector<core::kafka::PartitionOffset> next_offsets;
+  // The fence: what this worker believes is stored for each partition of
+  // next_offsets (nullopt: no row yet). Anything else means another worker
+  // moved the offsets, and nothing is written.
+  std::map<std::int32_t, std::optional<std::int64_t>> expected;
+};
+
+struct ApplyOutcome {
+  std::vector<std::int64_t> applied_ids;  // customers whose row changed
+};
+
+class ReplicaStore {
+ public:
+  explicit ReplicaStore(std::string database_url);
+  ~ReplicaStore();
+  ReplicaStore(const ReplicaStore&) = delete;
+  ReplicaStore& operator=(const ReplicaStore&) = delete;
+
+  // Opens the session, prepares the statements and checks that the schema is
+  // there: kUnavailable when the server is down, kPermanent when the
+  // replication tables or columns are missing (migrations not applied).
+  core::Status connect();
+  bool connected() const;
+  void disconnect();
+
+  core::Result<StoredOffsets> storedOffsets(const std::string& group, const std::string& topic);
+  // kConflict when the fence fails; kUnavailable when the connection broke
+  // (also when the COMMIT's outcome is unknown: re-read the stored offsets).
+  core::Result<ApplyOutcome> apply(const ApplyRequest& request);
+  core::Status ping();
+
+ private:
+  template <typename Fn>
+  auto run(Fn&& fn) -> decltype(fn());
+
+  std::string url_;
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+// The JSON array the upsert reads with json_to_recordset (exposed for tests).
+std::string encodeChangeRows(const std::vector<ReplicaChange>& changes);
+
+}  // namespace replication

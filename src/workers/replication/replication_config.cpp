@@ -1,0 +1,180 @@
+#include "workers/replication/replication_config.hpp"
+
+#include "core/app/main_support.hpp"
+#include "core/kafka/properties.hpp"
+#include "core/logging/logging.hpp"
+
+namespace replication {
+
+namespace {
+namespace po = core::config::po;
+
+constexpr const char* kSummary =
+    "Consumes customer CRUD events and keeps the replica's customers table equal to the\n"
+    "source. Each batch is applied in ONE replica transaction that also stores the consumed\n"
+    "offsets; on start and on assignment the worker seeks to those offsets, and an event is\n"
+    "applied only if its version is newer than the replica row's (deletes leave tombstones),\n"
+    "so every event takes effect exactly once. Malformed events go to the dead-letter topic.\n"
+    "\n"
+    "  replication-worker verify --source-database-url URL --replica-database-url URL\n"
+    "compares the source and the replica (see `replication-worker verify --help`).";
+
+constexpr const char* kVerifySummary =
+    "Compares the source customers table with the replica: ids, versions and every field;\n"
+    "a deleted source customer must be a tombstone in the replica. Each side is read in one\n"
+    "consistent snapshot, in id chunks compared by hash; only differing chunks are read row\n"
+    "by row. Prints the first differences and a summary.\n"
+    "Exit codes (verify): 0 equal, 1 differences found, 2 bad flag, 3 database unreachable.";
+
+// An error naming the flag, or nothing when value is within [min, max].
+std::optional<int> checkRange(const core::config::CommandLine& cli, const char* flag, long value,
+                              long min, long max) {
+  if (value < min || value > max) {
+    return cli.usageError(std::string("--") + flag + " must be from " + std::to_string(min) +
+                          " to " + std::to_string(max));
+  }
+  return std::nullopt;
+}
+
+std::optional<int> checkLogLevel(const core::config::CommandLine& cli, std::string& out) {
+  out = cli.get<std::string>("log-level");
+  if (!core::logging::isValidLevel(out)) {
+    return cli.usageError("--log-level: unknown level '" + out + "'");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool isValidTopicName(const std::string& name) {
+  if (name.empty() || name.size() > 249 || name == "." || name == "..") return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<std::string>& args) {
+  core::config::CommandLine cli(kProgram, "replication-worker [flags] | replication-worker verify [flags]",
+                                kSummary);
+  const ReplicatorOptions defaults;
+  cli.add("replica-database-url", po::value<std::string>(),
+          "PostgreSQL URL of the replica database", "REPLICA_DATABASE_URL");
+  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
+  cli.add("topic", po::value<std::string>()->default_value(defaults.topic), "CRUD event topic",
+          "REPLICATION_TOPIC");
+  cli.add("group-id", po::value<std::string>()->default_value(defaults.group_id),
+          "Kafka consumer group (also the key of the offsets stored in the replica)",
+          "REPLICATION_GROUP_ID");
+  cli.add("dlq-topic", po::value<std::string>()->default_value(defaults.dead_letter_topic),
+          "dead-letter topic for events that cannot be applied", "REPLICATION_DLQ_TOPIC");
+  cli.add("kafka-property,X", po::value<std::vector<std::string>>()->composing(),
+          "extra librdkafka property key=value for the consumer and the DLQ producer (repeatable)");
+  cli.add("batch-size", po::value<long>()->default_value(static_cast<long>(defaults.batch_size)),
+          "most events applied per replica transaction", "REPLICATION_BATCH_SIZE");
+  cli.add("poll-timeout-ms", po::value<long>()->default_value(defaults.poll_timeout.count()),
+          "how long to wait for the first event of a batch", "REPLICATION_POLL_TIMEOUT_MS");
+  cli.add("dlq-timeout-ms", po::value<long>()->default_value(defaults.dead_letter_timeout.count()),
+          "how long to wait for the dead-letter topic's acknowledgement before retrying",
+          "REPLICATION_DLQ_TIMEOUT_MS");
+  cli.add("commit-interval-ms",
+          po::value<long>()->default_value(defaults.kafka_commit_interval.count()),
+          "how often the group offsets are also committed to Kafka (for lag tools only)",
+          "REPLICATION_COMMIT_INTERVAL_MS");
+  cli.add("max-backoff-ms", po::value<long>()->default_value(defaults.max_backoff.count()),
+          "longest wait between reconnection attempts (the wait doubles up to it)",
+          "REPLICATION_MAX_BACKOFF_MS");
+  cli.add("metrics-address", po::value<std::string>()->default_value(kDefaultMetricsAddress),
+          "host:port for /metrics, /healthz, /readyz (port 0: any free port; empty: off)",
+          "REPLICATION_METRICS_ADDRESS");
+  core::app::addLogLevelFlag(cli);
+  if (auto exit = cli.parse(args)) return *exit;
+
+  ReplicationConfig config;
+  auto& o = config.replicator;
+  auto url = core::app::requireFlag(cli, "replica-database-url", "REPLICA_DATABASE_URL");
+  if (!url) return cli.usageError(url.error().message);
+  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
+  if (!brokers) return cli.usageError(brokers.error().message);
+  o.database_url = *url;
+  o.brokers = *brokers;
+  o.topic = cli.get<std::string>("topic");
+  if (!isValidTopicName(o.topic)) {
+    return cli.usageError("--topic: '" + o.topic + "' is not a valid Kafka topic name");
+  }
+  o.dead_letter_topic = cli.get<std::string>("dlq-topic");
+  if (!isValidTopicName(o.dead_letter_topic)) {
+    return cli.usageError("--dlq-topic: '" + o.dead_letter_topic +
+                          "' is not a valid Kafka topic name");
+  }
+  if (o.dead_letter_topic == o.topic) {
+    return cli.usageError("--dlq-topic must differ from --topic");
+  }
+  o.group_id = cli.get<std::string>("group-id");
+  if (o.group_id.empty()) return cli.usageError("--group-id must not be empty");
+  if (cli.has("kafka-property")) {
+    for (const auto& text : cli.get<std::vector<std::string>>("kafka-property")) {
+      auto property = core::kafka::parseProperty(text);
+      if (!property) return cli.usageError("-X: " + property.error().message);
+      o.kafka_properties.push_back(*property);
+    }
+  }
+  if (auto e = checkRange(cli, "batch-size", cli.get<long>("batch-size"), 1, 100000)) return *e;
+  o.batch_size = static_cast<std::size_t>(cli.get<long>("batch-size"));
+  if (auto e = checkRange(cli, "poll-timeout-ms", cli.get<long>("poll-timeout-ms"), 1, 60000)) {
+    return *e;
+  }
+  o.poll_timeout = std::chrono::milliseconds(cli.get<long>("poll-timeout-ms"));
+  if (auto e = checkRange(cli, "dlq-timeout-ms", cli.get<long>("dlq-timeout-ms"), 100, 3600000)) {
+    return *e;
+  }
+  o.dead_letter_timeout = std::chrono::milliseconds(cli.get<long>("dlq-timeout-ms"));
+  if (auto e = checkRange(cli, "commit-interval-ms", cli.get<long>("commit-interval-ms"), 1,
+                          3600000)) {
+    return *e;
+  }
+  o.kafka_commit_interval = std::chrono::milliseconds(cli.get<long>("commit-interval-ms"));
+  if (auto e = checkRange(cli, "max-backoff-ms", cli.get<long>("max-backoff-ms"), 100, 600000)) {
+    return *e;
+  }
+  o.max_backoff = std::chrono::milliseconds(cli.get<long>("max-backoff-ms"));
+  config.metrics_address = cli.get<std::string>("metrics-address");
+  if (auto e = checkLogLevel(cli, config.log_level)) return *e;
+  return config;
+}
+
+std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>& args) {
+  core::config::CommandLine cli(std::string(kProgram) + " verify",
+                                "replication-worker verify [flags]", kVerifySummary);
+  const VerifyOptions defaults;
+  cli.add("source-database-url", po::value<std::string>(),
+          "PostgreSQL URL of the source (customers) database", "DATABASE_URL");
+  cli.add("replica-database-url", po::value<std::string>(),
+          "PostgreSQL URL of the replica database", "REPLICA_DATABASE_URL");
+  cli.add("max-differences", po::value<long>()->default_value(static_cast<long>(defaults.max_listed)),
+          "differences printed in full (all are counted)", "VERIFY_MAX_DIFFERENCES");
+  cli.add("chunk-size", po::value<long>()->default_value(static_cast<long>(defaults.chunk_size)),
+          "customers per compared chunk", "VERIFY_CHUNK_SIZE");
+  core::app::addLogLevelFlag(cli);
+  if (auto exit = cli.parse(args)) return *exit;
+
+  VerifyConfig config;
+  auto source = core::app::requireFlag(cli, "source-database-url", "DATABASE_URL");
+  if (!source) return cli.usageError(source.error().message);
+  auto replica = core::app::requireFlag(cli, "replica-database-url", "REPLICA_DATABASE_URL");
+  if (!replica) return cli.usageError(replica.error().message);
+  config.verify.source_url = *source;
+  config.verify.replica_url = *replica;
+  if (auto e = checkRange(cli, "max-differences", cli.get<long>("max-differences"), 0, 1000000)) {
+    return *e;
+  }
+  config.verify.max_listed = static_cast<std::size_t>(cli.get<long>("max-differences"));
+  if (auto e = checkRange(cli, "chunk-size", cli.get<long>("chunk-size"), 1, 1000000)) return *e;
+  config.verify.chunk_size = static_cast<std::size_t>(cli.get<long>("chunk-size"));
+  if (auto e = checkLogLevel(cli, config.log_level)) return *e;
+  return config;
+}
+
+}  // namespace replication
