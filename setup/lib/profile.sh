@@ -29,7 +29,8 @@ load_profile() {
       ;;
     *) die "unknown profile '$PROFILE' (expected dev or test)" ;;
   esac
-  VAR_DIR="$PROJECT_ROOT/var/$PROFILE"
+  # OUTBOX_VAR_DIR (with other ports) runs a second stack of a profile beside the first.
+  VAR_DIR="${OUTBOX_VAR_DIR:-$PROJECT_ROOT/var/$PROFILE}"
   LOG_DIR="$VAR_DIR/log"
   RUN_DIR="$VAR_DIR/run"
   PG_DATA="$VAR_DIR/postgres"
@@ -39,6 +40,17 @@ load_profile() {
   KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
   DATABASES="customers customers_replica notifications"
   TOPICS="MICROSERVICE-CUSTOMER-UPDATES MICROSERVICE-CUSTOMER-UPDATES-DLQ MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION-RETRY MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION-FAILED"
+}
+
+# The variables that bring a later load_profile back to this very stack (the
+# env file writes them, so tests can stop and start its services).
+profile_overrides() {
+  local prefix=""
+  [ "$PROFILE" = test ] && prefix=TEST_
+  echo "export OUTBOX_VAR_DIR=$VAR_DIR"
+  echo "export ${prefix}PG_PORT=$PG_PORT ${prefix}KAFKA_PORT=$KAFKA_PORT" \
+    "${prefix}KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT ${prefix}SMTP_PORT=$SMTP_PORT" \
+    "${prefix}API_PORT=$API_PORT"
 }
 
 # sql/<folder> holding the migrations of each database.

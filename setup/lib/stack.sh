@@ -45,5 +45,6 @@ export KAFKA_BROKERS=$KAFKA_BROKERS
 export SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
 export SMTP_MAILDIR=$MAIL_DIR
 export API_PORT=$API_PORT
+$(profile_overrides)
 ENV
 }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Steady state through the whole pipeline at a fixed write rate:
+#   - commit-to-broker-ack latency (outbox created_at -> delivery report), p50/p99,
+#     from the relay's histogram, for plain adaptive polling and for polling
+#     plus LISTEN/NOTIFY;
+#   - the relay's query rate against the database while nothing is written;
+#   - commit-to-replica-applied latency (event_ts -> applied), p50/p99, from
+#     the replication worker's histogram.
+# Runs its own API, relay and replication worker on throwaway databases and
+# topics of the dev PostgreSQL and Kafka (starts the dev stack if needed).
+#   bench/pipeline/steady.sh [RATE=1000] [SECONDS=30]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+rate=${1:-1000}
+seconds=${2:-30}
+api_port=18190 relay_port=18191 worker_port=18192
+
+source "$root/setup/lib/stack.sh"
+source "$root/bench/lib.sh"
+load_profile dev
+pg_ready || "$root/setup/dev-startup.sh" >/dev/null
+build_dir=$("$root/setup/build.sh" | tail -n 1)
+admin="$build_dir/src/admin/pipeline-admin"
+crud_topic=BENCH-PIPE-UPDATES mail_topic=BENCH-PIPE-NOTIFICATION
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+for db in bench_pipeline bench_pipeline_replica; do
+  psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
+done
+"$admin" migrate --database-url "$PG_URL_BASE/bench_pipeline" --dir "$root/sql/customers" >/dev/null
+"$admin" migrate --database-url "$PG_URL_BASE/bench_pipeline_replica" --dir "$root/sql/replica" >/dev/null
+"$admin" delete-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" >/dev/null
+"$admin" create-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" >/dev/null
+
+start() { # NAME COMMAND...: runs a process of this benchmark in the background
+  local name=$1; shift
+  "$@" --log-level warn >>"$work/$name.log" 2>&1 &
+  pids+=($!)
+  echo $! >"$work/$name.pid"
+}
+stop() { kill "$(cat "$work/$1.pid")" 2>/dev/null || true; while kill -0 "$(cat "$work/$1.pid")" 2>/dev/null; do sleep 0.1; done; }
+
+start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_pipeline" \
+  --listen "127.0.0.1:$api_port" --crud-topic "$crud_topic" --notification-topic "$mail_topic"
+start worker "$build_dir/src/workers/replication/replication-worker" \
+  --replica-database-url "$PG_URL_BASE/bench_pipeline_replica" --brokers "$KAFKA_BROKERS" \
+  --topic "$crud_topic" --group-id "bench-$(date +%s)" --metrics-address "127.0.0.1:$worker_port"
+wait_for "customer-api" 10 curl -sf "http://127.0.0.1:$api_port/readyz" || die "customer-api did not start ($work/api.log)"
+wait_for "replication-worker" 10 curl -sf "http://127.0.0.1:$worker_port/healthz" ||
+  die "replication-worker did not start: $(tail -3 "$work/worker.log")"
+
+# phase NAME [relay flags...]: idle query rate, then latency under load.
+phase() {
+  local name=$1; shift
+  start relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_pipeline" \
+    --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" "$@"
+  wait_for "outbox-relay" 10 curl -sf "http://127.0.0.1:$relay_port/healthz" || die "outbox-relay did not start"
+  sleep 2
+  local before after
+  before=$(transactions bench_pipeline); sleep 10; after=$(transactions bench_pipeline)
+  local idle_qps=$(((after - before) / 10))
+
+  scrape "http://127.0.0.1:$relay_port/metrics" >"$work/relay.before"
+  scrape "http://127.0.0.1:$worker_port/metrics" >"$work/worker.before"
+  local writer
+  writer=$("$build_dir/bench/paced-writer" "http://127.0.0.1:$api_port" "$rate" "$seconds" 8)
+  wait_for "backlog drained" 30 bash -c "[ \"\$(curl -sf http://127.0.0.1:$relay_port/metrics | awk '\$1 == \"outbox_backlog_rows\" {print \$2}')\" = 0 ]"
+  sleep 1
+  scrape "http://127.0.0.1:$relay_port/metrics" >"$work/relay.after"
+  scrape "http://127.0.0.1:$worker_port/metrics" >"$work/worker.after"
+  stop relay
+
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" \
+    "$(echo "$writer" | sed -E 's/.*rate=([0-9]+).*/\1/')" \
+    "$(histogram_quantile 0.5 outbox_commit_to_ack_seconds "$work/relay.before" "$work/relay.after")" \
+    "$(histogram_quantile 0.99 outbox_commit_to_ack_seconds "$work/relay.before" "$work/relay.after")" \
+    "$(histogram_quantile 0.5 replication_apply_latency_seconds "$work/worker.before" "$work/worker.after")" \
+    "$(histogram_quantile 0.99 replication_apply_latency_seconds "$work/worker.before" "$work/worker.after")" \
+    "$idle_qps"
+  echo "$name writer: $writer" >>"$work/writers"
+}
+
+echo "# pipeline steady state: $rate writes/s offered for ${seconds}s, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "| relay wake-up | writes/s | commit→ack p50 ms | commit→ack p99 ms | commit→replica p50 ms | commit→replica p99 ms | idle relay queries/s |"
+echo "|---|---|---|---|---|---|---|"
+phase "adaptive polling (default)"
+phase "polling + LISTEN/NOTIFY" --listen-notify
+cat "$work/writers"
