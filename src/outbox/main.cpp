@@ -1,74 +1,29 @@
-// outbox-relay: wires the configuration, the status server and the relay loop.
+// outbox-relay: picks the command (daemon, parked, replay, retention) and runs it.
 
-#include <spdlog/spdlog.h>
-
-#include <pthread.h>
-
-#include <csignal>
-#include <thread>
+#include <string>
+#include <vector>
 
 #include "core/app/main_support.hpp"
-#include "core/db/pool.hpp"
-#include "core/exit_codes.hpp"
-#include "core/http/status_server.hpp"
-#include "core/kafka/admin.hpp"
-#include "core/logging/logging.hpp"
-#include "outbox/relay.hpp"
-#include "outbox/relay_config.hpp"
-
-namespace {
-constexpr const char* kProgram = "outbox-relay";
-}
+#include "outbox/command.hpp"
+#include "outbox/daemon_command.hpp"
+#include "outbox/parked_command.hpp"
+#include "outbox/replay_command.hpp"
+#include "outbox/retention_command.hpp"
 
 int main(int argc, char** argv) {
   core::app::blockTerminationSignals();
-  return core::app::runMain(kProgram, [&]() -> int {
-    auto parsed = outbox::parseRelayConfig(argc, argv);
+  return core::app::runMain("outbox-relay", [&]() -> int {
+    auto parsed = outbox::parseInvocation(std::vector<std::string>(argv + 1, argv + argc));
     if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
-    const auto& config = std::get<outbox::RelayConfig>(parsed);
-    (void)core::logging::init(kProgram, config.log_level);
-
-    // Start-up checks: a wrong address is reported now, not retried forever.
-    if (auto reachable = core::db::checkDatabase(config.relay.database_url); !reachable) {
-      return core::app::fail(kProgram, reachable.error());
+    const auto& invocation = std::get<outbox::Invocation>(parsed);
+    switch (invocation.command) {
+      case outbox::Command::kDaemon: return outbox::runDaemonCommand(invocation);
+      case outbox::Command::kParkedList:
+      case outbox::Command::kParkedRetry:
+      case outbox::Command::kParkedSkip: return outbox::runParkedCommand(invocation);
+      case outbox::Command::kReplay: return outbox::runReplayCommand(invocation);
+      case outbox::Command::kRetention: return outbox::runRetentionCommand(invocation);
     }
-    if (auto reachable = core::kafka::checkBrokers(config.relay.brokers); !reachable) {
-      return core::app::fail(kProgram, reachable.error());
-    }
-
-    core::metrics::Registry metrics;
-    outbox::Relay relay(config.relay, metrics);
-    core::http::StatusServer status(metrics, [&relay]() { return relay.problem(); });
-    if (!config.metrics_address.empty()) {
-      if (auto started = status.start(config.metrics_address); !started) {
-        return core::app::fail(kProgram, started.error());
-      }
-      spdlog::info("metrics on http://{}/metrics", config.metrics_address);
-    }
-
-    // SIGTERM: finish the batch in flight (marks included), then exit.
-    std::thread signals([&relay]() {
-      const int signal_number = core::app::waitForTermination();
-      spdlog::info("signal {} received; finishing the current batch", signal_number);
-      relay.stop();
-    });
-
-    int exit_code = core::kExitOk;
-    if (config.once) {
-      if (auto done = relay.runOnce(config.lock_wait); !done) {
-        exit_code = core::app::fail(kProgram, done.error());
-      } else {
-        spdlog::info("outbox drained");
-      }
-    } else {
-      relay.run();
-    }
-    status.stop();
-    // Wake the signal thread if it is still waiting (the --once path).
-    if (signals.joinable()) {
-      pthread_kill(signals.native_handle(), SIGTERM);
-      signals.join();
-    }
-    return exit_code;
+    return 1;
   });
 }

@@ -17,7 +17,8 @@ constexpr const char* kPending =
     "SELECT o.id, o.topic, o.kafka_key, o.payload::text, o.headers::text, "
     "(extract(epoch FROM o.created_at) * 1000000)::bigint, o.attempts "
     "FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "
-    "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL AND p.published_at IS "
+    "NULL "
     "AND p.skipped_at IS NULL AND p.aggregate_type = o.aggregate_type "
     "AND p.aggregate_id = o.aggregate_id AND p.id < o.id) "
     "ORDER BY o.id LIMIT $1";
@@ -25,7 +26,8 @@ constexpr const char* kPending =
 constexpr const char* kMarkPublished =
     "UPDATE outbox AS o SET published_at = clock_timestamp(), kafka_partition = m.kafka_partition, "
     "kafka_offset = m.kafka_offset, last_error = NULL "
-    "FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) AS m(id, kafka_partition, kafka_offset) "
+    "FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) AS m(id, kafka_partition, "
+    "kafka_offset) "
     "WHERE o.id = m.id AND o.published_at IS NULL";
 
 constexpr const char* kRecordFailure =
@@ -35,7 +37,8 @@ constexpr const char* kRecordFailure =
 
 constexpr const char* kBacklog =
     "SELECT count(*) FILTER (WHERE parked_at IS NULL), "
-    "coalesce(extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE parked_at IS NULL)), 0)::float8, "
+    "coalesce(extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE parked_at IS "
+    "NULL)), 0)::float8, "
     "count(*) FILTER (WHERE parked_at IS NOT NULL AND skipped_at IS NULL) "
     "FROM outbox WHERE published_at IS NULL";
 
@@ -65,9 +68,13 @@ std::string arrayLiteral(const std::vector<T>& values) {
 OutboxSession::OutboxSession(std::string database_url) : url_(std::move(database_url)) {}
 OutboxSession::~OutboxSession() = default;
 
-bool OutboxSession::connected() const { return connection_ && connection_->is_open(); }
+bool OutboxSession::connected() const {
+  return connection_ && connection_->is_open();
+}
 
-void OutboxSession::disconnect() { connection_.reset(); }
+void OutboxSession::disconnect() {
+  connection_.reset();
+}
 
 core::Status OutboxSession::connect() {
   if (connected()) return {};
@@ -140,8 +147,8 @@ core::Status OutboxSession::markPublished(const std::vector<PublishedMark>& mark
   });
 }
 
-core::Result<bool> OutboxSession::recordFailure(std::int64_t id, const std::string& error, bool park_now,
-                                                int max_attempts) {
+core::Result<bool> OutboxSession::recordFailure(std::int64_t id, const std::string& error,
+                                                bool park_now, int max_attempts) {
   return run([&]() -> core::Result<bool> {
     pqxx::nontransaction tx(*connection_);
     const auto rows = tx.exec_prepared("outbox_record_failure", id, error, park_now, max_attempts);

@@ -20,8 +20,9 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
       session_(options_.database_url),
       batch_seconds_(metrics.histogram("outbox_batch_duration_seconds",
                                        "Time to read, publish and mark one batch")),
-      commit_to_ack_seconds_(metrics.histogram(
-          "outbox_commit_to_ack_seconds", "From outbox created_at to the broker's delivery report")),
+      commit_to_ack_seconds_(
+          metrics.histogram("outbox_commit_to_ack_seconds",
+                            "From outbox created_at to the broker's delivery report")),
       polls_(metrics.counter("outbox_polls_total", "Queries for pending rows")) {
   metrics.gauge("outbox_leader", "1 while this relay holds the leader lock",
                 [this]() { return leader_ ? 1.0 : 0.0; });
@@ -41,9 +42,17 @@ void Relay::stop() {
   wake_.notify_all();
 }
 
-void Relay::sleepFor(std::chrono::milliseconds duration) {
+void Relay::wake() {
+  std::lock_guard<std::mutex> lock(sleep_mutex_);
+  woken_ = true;
+  wake_.notify_all();
+}
+
+void Relay::sleepFor(std::chrono::milliseconds duration, bool wakeable) {
   std::unique_lock<std::mutex> lock(sleep_mutex_);
-  wake_.wait_for(lock, duration, [this]() { return stopping_.load(); });
+  wake_.wait_for(lock, duration,
+                 [this, wakeable]() { return stopping_.load() || (wakeable && woken_.load()); });
+  if (wakeable) woken_ = false;
 }
 
 void Relay::noteState(const std::string& state) {
@@ -75,8 +84,8 @@ core::Status Relay::ensureLeadership() {
   auto locked = session_.tryLock(options_.lock_key);
   if (!locked) return locked.error();
   if (!*locked) {
-    return Error{ErrorKind::kConflict, "another relay holds the leader lock " +
-                                           std::to_string(options_.lock_key)};
+    return Error{ErrorKind::kConflict,
+                 "another relay holds the leader lock " + std::to_string(options_.lock_key)};
   }
   leader_ = true;
   spdlog::info("became leader (lock {})", options_.lock_key);
@@ -88,9 +97,10 @@ core::Status Relay::ensureProducer() {
   core::kafka::ProducerOptions producer_options;
   producer_options.brokers = options_.brokers;
   producer_options.client_id = "outbox-relay";
-  producer_options.extra = {{"message.timeout.ms", std::to_string(options_.delivery_timeout.count())},
-                            {"linger.ms", "2"},
-                            {"message.max.bytes", std::to_string(options_.max_message_bytes + 4096)}};
+  producer_options.extra = {
+      {"message.timeout.ms", std::to_string(options_.delivery_timeout.count())},
+      {"linger.ms", "2"},
+      {"message.max.bytes", std::to_string(options_.max_message_bytes + 4096)}};
   producer_options.extra.insert(producer_options.extra.end(), options_.kafka_properties.begin(),
                                 options_.kafka_properties.end());
   auto producer = core::kafka::Producer::create(producer_options);
@@ -115,7 +125,8 @@ PassResult Relay::publishBatch() {
   auto rows = session_.pending(options_.batch_size);
   polls_.increment();
   if (!rows) {
-    metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}}).increment();
+    metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}})
+        .increment();
     setProblem("database: " + rows.error().message);
     loseLeadership(rows.error().message);
     return PassResult::kFailed;
@@ -135,11 +146,13 @@ PassResult Relay::publishBatch() {
                               "-byte limit";
       (void)session_.recordFailure(row.id, why, true, options_.max_attempts);
       spdlog::error("parked outbox row id={} key={}: {}", row.id, row.key, why);
-      metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "parked"}}).increment();
+      metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "parked"}})
+          .increment();
       held_keys.insert(row.key);
       continue;
     }
-    const core::kafka::OutgoingMessage message{row.topic, row.key, row.payload, row.headers, row.id, -1};
+    const core::kafka::OutgoingMessage message{row.topic,   row.key, row.payload,
+                                               row.headers, row.id,  -1};
     core::Status queued = producer_->produce(message);
     while (!queued.ok() && queued.error().kind == ErrorKind::kUnavailable && !stopping_) {
       producer_->poll(20);  // local queue full: let deliveries drain it
@@ -176,7 +189,8 @@ PassResult Relay::publishBatch() {
       break;
     }
     const auto now = Clock::now();
-    if (stopping_ && stop_deadline == Clock::time_point::max()) stop_deadline = now + std::chrono::seconds(5);
+    if (stopping_ && stop_deadline == Clock::time_point::max())
+      stop_deadline = now + std::chrono::seconds(5);
     if (now > deadline || now > stop_deadline) break;
   }
 
@@ -193,12 +207,15 @@ PassResult Relay::publishBatch() {
     const auto& report = it->second;
     if (!report.persisted) {
       failed = true;
-      const auto& error = report.error ? *report.error : Error{ErrorKind::kUnavailable, "not persisted"};
-      metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "delivery"}}).increment();
+      const auto& error =
+          report.error ? *report.error : Error{ErrorKind::kUnavailable, "not persisted"};
+      metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "delivery"}})
+          .increment();
       setProblem("kafka: " + error.message);
       if (error.kind == ErrorKind::kPermanent) {
         auto parked = session_.recordFailure(row->id, error.message, false, options_.max_attempts);
-        if (parked.ok() && *parked) spdlog::error("parked outbox row id={}: {}", row->id, error.message);
+        if (parked.ok() && *parked)
+          spdlog::error("parked outbox row id={}: {}", row->id, error.message);
       }
       spdlog::warn("outbox row id={} not published: {}", row->id, error.message);
       break;
@@ -208,13 +225,16 @@ PassResult Relay::publishBatch() {
   }
   if (fatal) producer_.reset();
   if (auto marked = session_.markPublished(marks); !marked) {
-    metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}}).increment();
+    metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}})
+        .increment();
     setProblem("database: " + marked.error().message);
     loseLeadership("marking published rows failed: " + marked.error().message);
     return PassResult::kFailed;
   }
   for (const auto& [topic, count] : per_topic) {
-    metrics_.counter("outbox_published_total", "Rows published and marked, by topic", {{"topic", topic}})
+    metrics_
+        .counter("outbox_published_total", "Rows published and marked, by topic",
+                 {{"topic", topic}})
         .increment(count);
   }
   batch_seconds_.observe(std::chrono::duration<double>(Clock::now() - started).count());
@@ -256,11 +276,11 @@ void Relay::run() {
         noteState("publishing");
         interval = options_.poll_interval;
         backoff = std::chrono::milliseconds(200);
-        sleepFor(interval);
+        sleepFor(interval, true);
         break;
       case PassResult::kIdle:
         noteState("idle");
-        sleepFor(interval);
+        sleepFor(interval, true);
         interval = std::min(interval * 2, options_.idle_interval);
         break;
       case PassResult::kFailed:

@@ -9,9 +9,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/kafka/producer.hpp"
@@ -25,13 +25,13 @@ struct RelayOptions {
   std::string brokers;
   core::kafka::Properties kafka_properties;  // -X overrides
   std::size_t batch_size = 1000;
-  std::chrono::milliseconds poll_interval{5};     // while rows keep coming
-  std::chrono::milliseconds idle_interval{250};   // ceiling of the back-off when idle
+  std::chrono::milliseconds poll_interval{5};        // while rows keep coming
+  std::chrono::milliseconds idle_interval{250};      // ceiling of the back-off when idle
   std::chrono::milliseconds standby_interval{1000};  // how often a standby tries the lock
   std::chrono::milliseconds delivery_timeout{120000};
   std::int64_t lock_key = 0x6f7574626f78LL;  // "outbox"
-  int max_attempts = 5;                // before a failing row is parked
-  std::size_t max_message_bytes = 1000000;  // larger rows are parked without sending
+  int max_attempts = 5;                      // before a failing row is parked
+  std::size_t max_message_bytes = 1000000;   // larger rows are parked without sending
 };
 
 enum class PassResult {
@@ -52,6 +52,9 @@ class Relay {
   // pending, returns whether everything went out.
   core::Status runOnce(std::chrono::milliseconds lock_wait);
   void stop();
+  // A hint that rows may be waiting (LISTEN/NOTIFY): an idle relay polls now.
+  // Standby and failure back-off sleeps ignore it.
+  void wake();
 
   bool isLeader() const { return leader_; }
   // Empty when healthy, else what is wrong (for /readyz).
@@ -66,14 +69,16 @@ class Relay {
   void noteState(const std::string& state);
   void refreshBacklog();
   void setProblem(const std::string& problem);
-  // Sleeps up to `duration`; returns early when stop() is called.
-  void sleepFor(std::chrono::milliseconds duration);
+  // Sleeps up to `duration`; returns early when stop() is called, and when
+  // `wakeable`, on wake() too (a wake() during a batch is kept for the next sleep).
+  void sleepFor(std::chrono::milliseconds duration, bool wakeable = false);
 
   RelayOptions options_;
   core::metrics::Registry& metrics_;
   OutboxSession session_;
   std::unique_ptr<core::kafka::Producer> producer_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> woken_{false};
   std::atomic<bool> leader_{false};
   std::string state_;  // last logged state, so each change is logged once
   mutable std::mutex problem_mutex_;

@@ -1,8 +1,12 @@
 #include "outbox/relay_config.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/app/main_support.hpp"
-#include "core/kafka/properties.hpp"
-#include "core/logging/logging.hpp"
+#include "outbox/command.hpp"
+#include "outbox/common_flags.hpp"
+#include "outbox/duration.hpp"
 
 namespace outbox {
 
@@ -13,22 +17,38 @@ constexpr const char* kSummary =
     "Publishes committed outbox rows to Kafka in id order with an idempotent producer\n"
     "(acks=all) and marks only what the broker persisted. One relay publishes at a time\n"
     "(PostgreSQL advisory lock); others wait as hot standbys and take over when the\n"
-    "leader's session dies. --once publishes everything pending and exits.";
+    "leader's session dies. --once publishes everything pending and exits.\n"
+    "With --retention the leader also deletes old published rows periodically; with\n"
+    "--listen-notify an idle relay wakes on a NOTIFY from the outbox insert trigger\n"
+    "(polling stays on as the safety net).\n\n"
+    "--once exit codes: 0 everything pending was published; 1 publishing failed or another\n"
+    "relay held the lock past --lock-wait-ms; 3 database or brokers unreachable (at start-up,\n"
+    "or deliveries timed out); 4 everything publishable went out but parked rows remain\n"
+    "(see 'outbox-relay parked list').";
+
+bool validChannel(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!(std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
 }  // namespace
 
-std::variant<RelayConfig, int> parseRelayConfig(int argc, char** argv) {
-  core::config::CommandLine cli("outbox-relay", "outbox-relay [flags]", kSummary);
-  cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the customers database",
-          "DATABASE_URL");
-  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
-  cli.add("kafka-property,X", po::value<std::vector<std::string>>()->composing(),
-          "extra librdkafka producer property key=value (repeatable)");
+std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& args) {
+  core::config::CommandLine cli("outbox-relay",
+                                "outbox-relay [flags]\n       outbox-relay COMMAND [flags]",
+                                std::string(kSummary) + "\n\n" + kCommandsHelp);
+  addDatabaseFlag(cli);
+  addKafkaFlags(cli);
   cli.add("batch-size", po::value<std::size_t>()->default_value(1000), "rows per batch",
           "RELAY_BATCH_SIZE");
   cli.add("poll-interval-ms", po::value<long>()->default_value(5),
           "poll interval while rows keep coming", "RELAY_POLL_INTERVAL_MS");
   cli.add("idle-interval-ms", po::value<long>()->default_value(250),
-          "longest poll interval when idle (the interval doubles up to it)", "RELAY_IDLE_INTERVAL_MS");
+          "longest poll interval when idle (the interval doubles up to it)",
+          "RELAY_IDLE_INTERVAL_MS");
   cli.add("standby-interval-ms", po::value<long>()->default_value(1000),
           "how often a standby tries to take the leader lock", "RELAY_STANDBY_INTERVAL_MS");
   cli.add("lock-key", po::value<std::int64_t>()->default_value(RelayOptions{}.lock_key),
@@ -45,23 +65,26 @@ std::variant<RelayConfig, int> parseRelayConfig(int argc, char** argv) {
           "with --once: how long to wait for the leader lock", "RELAY_LOCK_WAIT_MS");
   cli.add("metrics-address", po::value<std::string>()->default_value("127.0.0.1:9464"),
           "host:port for /metrics, /healthz, /readyz (empty: off)", "RELAY_METRICS_ADDRESS");
+  cli.addSwitch(
+      "listen-notify",
+      "also wake on NOTIFY from the outbox insert trigger (own connection; polling stays)",
+      "RELAY_LISTEN_NOTIFY");
+  cli.add("notify-channel", po::value<std::string>()->default_value("outbox_inserted"),
+          "channel that the outbox insert trigger notifies", "RELAY_NOTIFY_CHANNEL");
+  cli.add("retention", po::value<std::string>()->default_value(""),
+          "leader deletes rows published longer ago than this (90s, 30m, 12h, 7d; empty: off)",
+          "RELAY_RETENTION");
+  cli.add("retention-batch", po::value<std::int64_t>()->default_value(1000),
+          "rows per retention delete transaction", "RELAY_RETENTION_BATCH");
+  cli.add("retention-interval", po::value<std::string>()->default_value("10m"),
+          "time between retention passes", "RELAY_RETENTION_INTERVAL");
   core::app::addLogLevelFlag(cli);
-  if (auto exit = cli.parse(argc, argv)) return *exit;
+  if (auto exit = cli.parse(args)) return *exit;
 
   RelayConfig config;
-  auto url = core::app::requireFlag(cli, "database-url", "DATABASE_URL");
-  if (!url) return cli.usageError(url.error().message);
-  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-  if (!brokers) return cli.usageError(brokers.error().message);
-  config.relay.database_url = *url;
-  config.relay.brokers = *brokers;
-  if (cli.has("kafka-property")) {
-    for (const auto& text : cli.get<std::vector<std::string>>("kafka-property")) {
-      auto property = core::kafka::parseProperty(text);
-      if (!property) return cli.usageError("-X: " + property.error().message);
-      config.relay.kafka_properties.push_back(*property);
-    }
-  }
+  if (auto e = readDatabaseUrl(cli, config.relay.database_url)) return *e;
+  if (auto e = readBrokers(cli, config.relay.brokers)) return *e;
+  if (auto e = readKafkaProperties(cli, config.relay.kafka_properties)) return *e;
   const auto positive = [&](const char* flag, long value, long max) -> std::optional<int> {
     if (value < 1 || value > max) {
       return cli.usageError(std::string("--") + flag + " must be from 1 to " + std::to_string(max));
@@ -80,7 +103,8 @@ std::variant<RelayConfig, int> parseRelayConfig(int argc, char** argv) {
     return cli.usageError("--idle-interval-ms must not be below --poll-interval-ms");
   }
   config.relay.standby_interval = std::chrono::milliseconds(cli.get<long>("standby-interval-ms"));
-  if (auto e = positive("delivery-timeout-ms", cli.get<long>("delivery-timeout-ms"), 3600000)) return *e;
+  if (auto e = positive("delivery-timeout-ms", cli.get<long>("delivery-timeout-ms"), 3600000))
+    return *e;
   config.relay.delivery_timeout = std::chrono::milliseconds(cli.get<long>("delivery-timeout-ms"));
   if (auto e = positive("max-attempts", cli.get<int>("max-attempts"), 1000)) return *e;
   config.relay.max_attempts = cli.get<int>("max-attempts");
@@ -94,9 +118,24 @@ std::variant<RelayConfig, int> parseRelayConfig(int argc, char** argv) {
   if (auto e = positive("lock-wait-ms", cli.get<long>("lock-wait-ms"), 3600000)) return *e;
   config.lock_wait = std::chrono::milliseconds(cli.get<long>("lock-wait-ms"));
   config.metrics_address = cli.get<std::string>("metrics-address");
-  config.log_level = cli.get<std::string>("log-level");
-  if (!core::logging::isValidLevel(config.log_level)) {
-    return cli.usageError("--log-level: unknown level '" + config.log_level + "'");
+  if (auto e = readLogLevel(cli, config.log_level)) return *e;
+  config.listen_notify = cli.flag("listen-notify");
+  config.notify_channel = cli.get<std::string>("notify-channel");
+  if (!validChannel(config.notify_channel)) {
+    return cli.usageError("--notify-channel: '" + config.notify_channel +
+                          "' is not a lower-case identifier of at most 63 characters");
+  }
+  const auto retention_batch = cli.get<std::int64_t>("retention-batch");
+  if (retention_batch < 1 || retention_batch > 100000) {
+    return cli.usageError("--retention-batch must be from 1 to 100000");
+  }
+  auto interval = parseDuration(cli.get<std::string>("retention-interval"));
+  if (!interval) return cli.usageError("--retention-interval: " + interval.error().message);
+  config.retention_interval = *interval;
+  if (const auto age = cli.get<std::string>("retention"); !age.empty()) {
+    auto older_than = parseDuration(age);
+    if (!older_than) return cli.usageError("--retention: " + older_than.error().message);
+    config.retention = RetentionOptions{config.relay.database_url, *older_than, retention_batch};
   }
   return config;
 }

@@ -1,0 +1,74 @@
+#include "outbox/notify_listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+
+#include "core/db/connection_url.hpp"
+
+namespace outbox {
+
+namespace {
+
+class Receiver : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& c, const std::string& channel, std::function<void()>& on_notify)
+      : pqxx::notification_receiver(c, channel), on_notify_(on_notify) {}
+  void operator()(const std::string&, int) override { on_notify_(); }
+
+ private:
+  std::function<void()>& on_notify_;
+};
+
+// How long one wait lasts: bounds how late stop() is noticed.
+constexpr long kWaitMicros = 200000;
+
+}  // namespace
+
+NotifyListener::NotifyListener(std::string database_url, std::string channel,
+                               std::function<void()> on_notify)
+    : url_(std::move(database_url)),
+      channel_(std::move(channel)),
+      on_notify_(std::move(on_notify)) {}
+
+NotifyListener::~NotifyListener() {
+  stop();
+}
+
+void NotifyListener::start() {
+  thread_ = std::thread([this]() { loop(); });
+}
+
+void NotifyListener::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void NotifyListener::loop() {
+  auto backoff = std::chrono::milliseconds(200);
+  while (!stopping_) {
+    try {
+      pqxx::connection connection(core::db::withConnectTimeout(url_, 5));
+      connection.set_variable("application_name", "'outbox-relay listen'");
+      Receiver receiver(connection, channel_, on_notify_);  // issues LISTEN
+      listening_ = true;
+      spdlog::info("listening for NOTIFY on channel {}", channel_);
+      backoff = std::chrono::milliseconds(200);
+      // Rows may have arrived while we were not listening: poll once.
+      on_notify_();
+      while (!stopping_) connection.await_notification(0, kWaitMicros);
+      listening_ = false;
+    } catch (const std::exception& e) {
+      if (listening_) spdlog::warn("LISTEN connection lost ({}); polling continues", e.what());
+      listening_ = false;
+      // Interruptible back-off before reconnecting.
+      const auto until = std::chrono::steady_clock::now() + backoff;
+      while (!stopping_ && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+    }
+  }
+}
+
+}  // namespace outbox

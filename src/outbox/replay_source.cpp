@@ -1,0 +1,106 @@
+#include "outbox/replay_source.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <pqxx/pqxx>
+
+#include "core/db/connection_url.hpp"
+#include "core/db/errors.hpp"
+
+namespace outbox {
+
+namespace {
+
+// $1..$5: from_id, to_id, from_time, to_time, topic; NULL means no bound.
+#define OUTBOX_REPLAY_FILTER                                               \
+  "published_at IS NOT NULL AND ($1::bigint IS NULL OR id >= $1::bigint) " \
+  "AND ($2::bigint IS NULL OR id <= $2::bigint) "                          \
+  "AND ($3::timestamptz IS NULL OR created_at >= $3::timestamptz) "        \
+  "AND ($4::timestamptz IS NULL OR created_at < $4::timestamptz) "         \
+  "AND ($5::text IS NULL OR topic = $5::text)"
+
+// Executed once per run, so with the bounds as constants: the time bounds can
+// use the BRIN index on created_at, the id bounds the primary key.
+constexpr const char* kPlan =
+    "SELECT topic, count(*), min(id), max(id) FROM outbox WHERE " OUTBOX_REPLAY_FILTER
+    " GROUP BY topic ORDER BY topic";
+
+constexpr const char* kPage =
+    "SELECT id, topic, kafka_key, event_type, "
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), payload::text, "
+    "headers::text FROM outbox WHERE " OUTBOX_REPLAY_FILTER
+    " AND id > $6 AND id <= $7 ORDER BY id LIMIT $8";
+
+#undef OUTBOX_REPLAY_FILTER
+
+std::vector<std::pair<std::string, std::string>> parseHeaders(const char* json) {
+  std::vector<std::pair<std::string, std::string>> out;
+  rapidjson::Document doc;
+  doc.Parse(json);
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  for (const auto& m : doc.GetObject()) {
+    if (m.value.IsString()) out.emplace_back(m.name.GetString(), m.value.GetString());
+  }
+  return out;
+}
+
+}  // namespace
+
+ReplaySource::ReplaySource(std::unique_ptr<pqxx::connection> connection)
+    : connection_(std::move(connection)) {}
+ReplaySource::~ReplaySource() = default;
+
+core::Result<std::unique_ptr<ReplaySource>> ReplaySource::open(const std::string& database_url) {
+  try {
+    auto c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(database_url, 5));
+    c->set_variable("application_name", "'outbox-relay replay'");
+    // Replay must never change publishing state: the server refuses any write.
+    c->set_variable("default_transaction_read_only", "on");
+    c->prepare("replay_plan", kPlan);
+    c->prepare("replay_page", kPage);
+    return std::unique_ptr<ReplaySource>(new ReplaySource(std::move(c)));
+  } catch (const std::exception& e) {
+    return core::Error{
+        core::ErrorKind::kUnavailable,
+        "database " + core::db::redactPassword(database_url) + " unreachable: " + e.what()};
+  }
+}
+
+core::Result<ReplayPlan> ReplaySource::plan(const ReplayRange& range) {
+  return core::db::guarded([&]() -> core::Result<ReplayPlan> {
+    pqxx::read_transaction tx(*connection_);
+    ReplayPlan plan;
+    bool first = true;
+    for (const auto& r : tx.exec_prepared("replay_plan", range.from_id, range.to_id,
+                                          range.from_time, range.to_time, range.topic)) {
+      const auto count = r[1].as<std::int64_t>();
+      plan.per_topic.emplace_back(r[0].c_str(), count);
+      plan.total += count;
+      const auto low = r[2].as<std::int64_t>();
+      const auto high = r[3].as<std::int64_t>();
+      plan.min_id = first ? low : std::min(plan.min_id, low);
+      plan.max_id = first ? high : std::max(plan.max_id, high);
+      first = false;
+    }
+    return plan;
+  });
+}
+
+core::Result<std::vector<ReplayRow>> ReplaySource::page(const ReplayRange& range,
+                                                        std::int64_t after_id,
+                                                        std::int64_t up_to_id, std::int64_t limit) {
+  return core::db::guarded([&]() -> core::Result<std::vector<ReplayRow>> {
+    pqxx::read_transaction tx(*connection_);
+    std::vector<ReplayRow> out;
+    for (const auto& r :
+         tx.exec_prepared("replay_page", range.from_id, range.to_id, range.from_time, range.to_time,
+                          range.topic, after_id, up_to_id, limit)) {
+      out.push_back({r[0].as<std::int64_t>(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
+                     r[4].c_str(), r[5].c_str(), parseHeaders(r[6].c_str())});
+    }
+    return out;
+  });
+}
+
+}  // namespace outbox
