@@ -175,6 +175,29 @@ Status Consumer::resume(const std::vector<PartitionOffset>& partitions) {
   return {};
 }
 
+Status Consumer::seek(const PartitionOffset& position, int timeout_ms) {
+  std::unique_ptr<RdKafka::TopicPartition> partition(
+      RdKafka::TopicPartition::create(position.topic, position.partition, position.offset));
+  if (const auto code = impl_->consumer->seek(*partition, timeout_ms);
+      code != RdKafka::ERR_NO_ERROR) {
+    return toError(code, "seek " + position.topic + "/" + std::to_string(position.partition));
+  }
+  return {};
+}
+
+Result<std::pair<std::int64_t, std::int64_t>> Consumer::watermarks(const std::string& topic,
+                                                                   std::int32_t partition,
+                                                                   int timeout_ms) {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  if (const auto code =
+          impl_->consumer->query_watermark_offsets(topic, partition, &low, &high, timeout_ms);
+      code != RdKafka::ERR_NO_ERROR) {
+    return toError(code, "watermarks of " + topic);
+  }
+  return std::make_pair(low, high);
+}
+
 void Consumer::close() {
   if (impl_ && impl_->consumer && !impl_->closed) {
     impl_->closed = true;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/kafka/properties.hpp"
@@ -70,6 +71,14 @@ class Consumer {
   std::vector<PartitionOffset> assignment() const;
   Status pause(const std::vector<PartitionOffset>& partitions);
   Status resume(const std::vector<PartitionOffset>& partitions);
+  // Moves the fetch position of an assigned partition. librdkafka's pause()
+  // keeps the position after the last message poll() returned, so a caller
+  // that pauses to hold back a message it already polled must seek back to it.
+  Status seek(const PartitionOffset& position, int timeout_ms);
+  // The low and high watermarks (first offset, offset after the last message)
+  // of one partition, asked of the broker.
+  Result<std::pair<std::int64_t, std::int64_t>> watermarks(const std::string& topic,
+                                                           std::int32_t partition, int timeout_ms);
   // Leaves the group cleanly. Called by the destructor if not called before.
   void close();
 
