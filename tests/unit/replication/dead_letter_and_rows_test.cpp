@@ -1,0 +1,85 @@
+#include <doctest/doctest.h>
+
+#include <rapidjson/document.h>
+
+#include <map>
+
+#include "workers/replication/dead_letter.hpp"
+#include "workers/replication/replica_store.hpp"
+#include "workers/replication/verify.hpp"
+
+TEST_CASE("a dead letter keeps key, payload and headers and says why and where from") {
+  replication::DeadLetter letter;
+  letter.message.topic = "MICROSERVICE-CUSTOMER-UPDATES";
+  letter.message.partition = 2;
+  letter.message.offset = 77;
+  letter.message.key = "42";
+  letter.message.payload = "{broken";
+  letter.message.timestamp_ms = 1700000000000;
+  letter.message.headers = {{"traceparent", "00-abc"}};
+  letter.error = "invalid JSON at offset 1";
+  const auto out = replication::deadLetterMessage(letter, "DLQ", "replication-worker");
+  CHECK(out.topic == "DLQ");
+  CHECK(out.key == "42");
+  CHECK(out.payload == "{broken");
+  std::map<std::string, std::string> headers(out.headers.begin(), out.headers.end());
+  CHECK(headers["traceparent"] == "00-abc");
+  CHECK(headers[replication::kDlqErrorHeader] == "invalid JSON at offset 1");
+  CHECK(headers[replication::kDlqTopicHeader] == "MICROSERVICE-CUSTOMER-UPDATES");
+  CHECK(headers[replication::kDlqPartitionHeader] == "2");
+  CHECK(headers[replication::kDlqOffsetHeader] == "77");
+  CHECK(headers[replication::kDlqTimestampHeader] == "1700000000000");
+  CHECK(headers[replication::kDlqGroupHeader] == "replication-worker");
+  CHECK_FALSE(headers[replication::kDlqFailedAtHeader].empty());
+}
+
+TEST_CASE("the upsert's JSON rows carry every column, escaped") {
+  replication::ReplicaChange c;
+  c.row.id = 7;
+  c.row.name = "Quote \" and \\ backslash";
+  c.row.version = 3;
+  c.row.deleted = true;
+  c.row.created_on.micros_since_epoch = 0;
+  c.row.updated_on.micros_since_epoch = 1500000;
+  c.event_id = "ev";
+  c.outbox_id = 11;
+  c.partition = 1;
+  c.offset = 99;
+  const auto text = replication::encodeChangeRows({c});
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  REQUIRE(doc.IsArray());
+  REQUIRE(doc.Size() == 1);
+  const auto& row = doc[0];
+  CHECK(row["id"].GetInt64() == 7);
+  CHECK(std::string(row["name"].GetString()) == "Quote \" and \\ backslash");
+  CHECK(row["deleted"].GetBool());
+  CHECK(row["version"].GetInt() == 3);
+  CHECK(std::string(row["created_on"].GetString()) == "1970-01-01T00:00:00.000000Z");
+  CHECK(std::string(row["updated_on"].GetString()) == "1970-01-01T00:00:01.500000Z");
+  CHECK(std::string(row["event_id"].GetString()) == "ev");
+  CHECK(row["outbox_id"].GetInt64() == 11);
+  CHECK(row["kafka_partition"].GetInt() == 1);
+  CHECK(row["kafka_offset"].GetInt64() == 99);
+}
+
+TEST_CASE("the verify report lists differences, says how many more, and sums up") {
+  replication::VerifyReport report;
+  report.source_rows = 10;
+  report.replica_rows = 9;
+  report.missing = 2;
+  report.different = 1;
+  report.chunks = 1;
+  report.chunks_read = 1;
+  report.listed = {{replication::DifferenceKind::kMissing, 4, "in the source"},
+                   {replication::DifferenceKind::kDifferent, 5, "name differs"}};
+  const auto text = replication::formatReport(report);
+  CHECK(text.find("missing id=4: in the source") != std::string::npos);
+  CHECK(text.find("differs id=5: name differs") != std::string::npos);
+  CHECK(text.find("and 1 more") != std::string::npos);
+  CHECK(text.find("DIFFERENT: source rows=10 replica rows=9 missing=2 extra=0 different=1") !=
+        std::string::npos);
+  CHECK_FALSE(report.equal());
+  CHECK(replication::formatReport(replication::VerifyReport{}).rfind("EQUAL", 0) == 0);
+}
