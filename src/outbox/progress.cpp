@@ -33,9 +33,8 @@ std::string failedSuffix(const ProgressSnapshot& s) {
 std::string formatCount(std::uint64_t value) {
   std::string digits = std::to_string(value);
   std::string out;
-  const std::size_t lead = digits.size() % 3;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (i - lead) % 3 == 0) out += ',';
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
     out += digits[i];
   }
   return out;
