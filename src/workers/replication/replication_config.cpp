@@ -56,6 +56,17 @@ bool isValidTopicName(const std::string& name) {
   return true;
 }
 
+bool isValidListenAddress(const std::string& address) {
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  const std::string port = address.substr(colon + 1);
+  if (port.empty() || port.size() > 5) return false;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+  }
+  return std::stol(port) <= 65535;
+}
+
 std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<std::string>& args) {
   core::config::CommandLine cli(kProgram, "replication-worker [flags] | replication-worker verify [flags]",
                                 kSummary);
@@ -141,6 +152,10 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
   }
   o.max_backoff = std::chrono::milliseconds(cli.get<long>("max-backoff-ms"));
   config.metrics_address = cli.get<std::string>("metrics-address");
+  if (!config.metrics_address.empty() && !isValidListenAddress(config.metrics_address)) {
+    return cli.usageError("--metrics-address: '" + config.metrics_address +
+                          "' is not host:port (port 0 to 65535)");
+  }
   if (auto e = checkLogLevel(cli, config.log_level)) return *e;
   return config;
 }

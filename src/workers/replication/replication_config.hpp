@@ -33,5 +33,7 @@ std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>
 
 // Kafka's rule for topic names: 1 to 249 of [a-zA-Z0-9._-], not "." or "..".
 bool isValidTopicName(const std::string& name);
+// "host:port" with a numeric port from 0 to 65535.
+bool isValidListenAddress(const std::string& address);
 
 }  // namespace replication

@@ -159,11 +159,6 @@ core::Status Replicator::ensureDeadLetters() {
 
 core::Status Replicator::ensureConsumer() {
   if (consumer_) return {};
-  if (!watermarks_) {
-    auto reader = WatermarkReader::create(options_.brokers, options_.kafka_properties);
-    if (!reader) return reader.error();
-    watermarks_ = std::move(reader).value();
-  }
   core::kafka::ConsumerOptions consumer_options;
   consumer_options.brokers = options_.brokers;
   consumer_options.group_id = options_.group_id;
@@ -414,21 +409,22 @@ void Replicator::housekeeping() {
     return;
   }
   setDatabaseProblem("");
-  if (!watermarks_) return;
+  if (!consumer_) return;
   // With nothing assigned, partition 0 still tells whether the brokers answer.
   const std::set<std::int32_t> partitions = assigned_.empty() ? std::set<std::int32_t>{0} : assigned_;
   for (const auto partition : partitions) {
-    auto high = watermarks_->highWatermark(options_.topic, partition, 1000);
-    if (!high) {
-      setKafkaProblem(high.error().message);
-      noteState("waiting for the brokers: " + high.error().message);
+    auto marks = consumer_->watermarks(options_.topic, partition, 1000);
+    if (!marks) {
+      setKafkaProblem(marks.error().message);
+      noteState("waiting for the brokers: " + marks.error().message);
       return;
     }
+    const std::int64_t high = marks->second;
     if (assigned_.count(partition) == 0) continue;
     const auto it = expected_.find(partition);
     const std::int64_t position = it != expected_.end() && it->second ? *it->second : 0;
     std::lock_guard<std::mutex> lock(status_mutex_);
-    lag_[partition] = std::max<std::int64_t>(0, *high - position);
+    lag_[partition] = std::max<std::int64_t>(0, high - position);
   }
   setKafkaProblem("");
 }
@@ -456,7 +452,9 @@ void Replicator::run() {
         backoff = kFirstBackoff;
         break;
       case Pass::kIdle:
-        if (problem().empty()) noteState(assigned_.empty() ? "waiting for an assignment" : "idle");
+        if (problem().empty()) {
+          noteState(assigned_.empty() ? "waiting for a partition assignment" : "replicating");
+        }
         break;
       case Pass::kFailed:
         if (restart_needed_ && consumer_) restartConsumer("the consumer must be rebuilt");

@@ -26,7 +26,6 @@
 #include "core/metrics/registry.hpp"
 #include "workers/replication/dead_letter.hpp"
 #include "workers/replication/replica_store.hpp"
-#include "workers/replication/watermarks.hpp"
 
 namespace replication {
 
@@ -99,7 +98,6 @@ class Replicator {
   core::metrics::Registry& metrics_;
   ReplicaStore store_;
   std::unique_ptr<DeadLetterQueue> dead_letters_;
-  std::unique_ptr<WatermarkReader> watermarks_;
   std::unique_ptr<core::kafka::Consumer> consumer_;
 
   // Loop-thread state.

@@ -99,6 +99,8 @@ TEST_CASE("missing required flags and bad values are usage errors (exit 2)") {
   CHECK(exitOf(with({"-X", "no-equals-sign"})) == core::kExitUsage);
   CHECK(exitOf(with({"--log-level", "loud"})) == core::kExitUsage);
   CHECK(exitOf(with({"--no-such-flag", "1"})) == core::kExitUsage);
+  CHECK(exitOf(with({"--metrics-address", "nonsense"})) == core::kExitUsage);
+  CHECK(exitOf(with({"--metrics-address", "127.0.0.1:70000"})) == core::kExitUsage);
 }
 
 TEST_CASE("--help and --version stop with exit 0") {
@@ -127,6 +129,15 @@ TEST_CASE("verify needs both database URLs and checks its limits") {
                                              "--chunk-size", "0"});
   REQUIRE(std::holds_alternative<int>(bad));
   CHECK(std::get<int>(bad) == core::kExitUsage);
+}
+
+TEST_CASE("listen addresses are host:port") {
+  CHECK(replication::isValidListenAddress("127.0.0.1:9465"));
+  CHECK(replication::isValidListenAddress("0.0.0.0:0"));
+  CHECK_FALSE(replication::isValidListenAddress("9465"));
+  CHECK_FALSE(replication::isValidListenAddress(":9465"));
+  CHECK_FALSE(replication::isValidListenAddress("host:port"));
+  CHECK_FALSE(replication::isValidListenAddress("host:123456"));
 }
 
 TEST_CASE("Kafka topic names follow Kafka's rule") {
