@@ -29,6 +29,14 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string describe(const std::vector<core::kafka::PartitionOffset>& partitions) {
+  std::string out;
+  for (const auto& p : partitions) {
+    out += (out.empty() ? "" : ", ") + p.topic + "/" + std::to_string(p.partition);
+  }
+  return out.empty() ? "no partitions" : out;
+}
+
 std::string positionOf(const core::kafka::ConsumedMessage& m) {
   return m.topic + "/" + std::to_string(m.partition) + "@" + std::to_string(m.offset);
 }
@@ -151,12 +159,19 @@ bool Notifier::ensureConsumer() {
   options.client_id = "notification-worker";
   options.extra = options_.kafka_properties;
   // Both hooks run inside poll(), on this thread.
-  options.on_assign = [this](std::vector<core::kafka::PartitionOffset> partitions) {
-    newly_assigned_.insert(newly_assigned_.end(), partitions.begin(), partitions.end());
+  options.on_assign = [](std::vector<core::kafka::PartitionOffset> partitions) {
+    spdlog::info("assigned {}", describe(partitions));
     return partitions;  // start from the group's committed offsets
   };
   options.on_revoke = [this](const std::vector<core::kafka::PartitionOffset>& partitions) {
-    for (const auto& p : partitions) held_.erase({p.topic, p.partition});
+    spdlog::info("revoked {}", describe(partitions));
+    // A partition this worker paused is resumed before it is given up, so it
+    // cannot come back paused. (Never resume a partition that is not paused:
+    // librdkafka then restarts its fetch at the last fetch start, which
+    // delivers already-consumed messages again.)
+    for (const auto& p : partitions) {
+      if (held_.erase({p.topic, p.partition}) > 0 && consumer_) (void)consumer_->resume({p});
+    }
     held_count_ = static_cast<int>(held_.size());
   };
   auto consumer = core::kafka::Consumer::create(options);
@@ -241,6 +256,7 @@ void Notifier::probe() {
 
 void Notifier::commit(const core::kafka::ConsumedMessage& message) {
   auto committed = consumer_->commit({{message.topic, message.partition, message.offset + 1}});
+  spdlog::debug("committed {}", positionOf(message));
   if (!committed) {
     spdlog::warn(
         "offset commit after {} failed: {}; the event may come again (the sent log "
@@ -258,11 +274,6 @@ void Notifier::run() {
       sleepFor(backoff);
       backoff = std::min(backoff * 2, kMaxBackoff);
       continue;
-    }
-    if (!newly_assigned_.empty()) {
-      // A partition paused before a rebalance must not stay paused after it.
-      (void)consumer_->resume(newly_assigned_);
-      newly_assigned_.clear();
     }
     resumeDuePartitions();
     if (!consumer_) continue;

@@ -96,7 +96,6 @@ class Notifier {
   EventForwarder forwarder_;
   std::unique_ptr<core::kafka::Consumer> consumer_;
   std::map<PartitionKey, Held> held_;
-  std::vector<core::kafka::PartitionOffset> newly_assigned_;
   std::mt19937_64 random_;
   std::chrono::steady_clock::time_point last_probe_{};
 

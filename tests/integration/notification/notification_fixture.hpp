@@ -1,0 +1,216 @@
+#pragma once
+// A notifications database (migrated), three fresh topics (main, retry,
+// FAILED), a producer of events, readers of topics, the SMTP sink's maildir,
+// and a notifier running in this process on a thread.
+
+#include <dirent.h>
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <memory>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/db/migrator.hpp"
+#include "core/json/codec.hpp"
+#include "core/kafka/admin.hpp"
+#include "core/kafka/consumer.hpp"
+#include "core/kafka/producer.hpp"
+#include "integration/notification/smtp_test_servers.hpp"
+#include "support/test_env.hpp"
+#include "workers/notification/notifier.hpp"
+
+namespace testing {
+
+inline std::string readWholeFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every message in the SMTP sink's maildir that contains `needle`.
+inline std::vector<std::string> mailsContaining(const std::string& needle) {
+  std::vector<std::string> out;
+  const std::string root = requiredEnv("SMTP_MAILDIR");
+  for (const char* sub : {"/new", "/cur"}) {
+    const std::string dir = root + sub;
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) continue;
+    while (const dirent* entry = readdir(d)) {
+      if (entry->d_name[0] == '.') continue;
+      auto text = readWholeFile(dir + "/" + entry->d_name);
+      if (text.find(needle) != std::string::npos) out.push_back(std::move(text));
+    }
+    closedir(d);
+  }
+  return out;
+}
+
+inline std::string realSmtpUrl() {
+  return requiredEnv("SMTP_URL");
+}
+
+inline std::uint16_t realSmtpPort() {
+  const auto url = realSmtpUrl();
+  return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+}
+
+class NotificationFixture {
+ public:
+  NotificationFixture()
+      : db_("it_notification"),
+        topic_(uniqueName("it-mail")),
+        retry_topic_(topic_ + "-RETRY"),
+        failed_topic_(topic_ + "-FAILED") {
+    pqxx::connection c(db_.url());
+    auto files = core::db::loadMigrations(sourcePath("sql/notifications"));
+    REQUIRE(files.ok());
+    auto migrated = core::db::migrate(c, *files);
+    REQUIRE_MESSAGE(migrated.ok(), (migrated.ok() ? "" : migrated.error().message));
+    auto created = core::kafka::createTopics(
+        kafkaBrokers(), {{topic_, 1, 1, {}}, {retry_topic_, 1, 1, {}}, {failed_topic_, 1, 1, {}}});
+    REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message));
+    auto producer = core::kafka::Producer::create({kafkaBrokers(), "it-notification", true, {}});
+    REQUIRE(producer.ok());
+    producer_ = std::move(producer).value();
+  }
+  ~NotificationFixture() {
+    (void)core::kafka::deleteTopics(kafkaBrokers(), {topic_, retry_topic_, failed_topic_});
+  }
+
+  notification::NotifierOptions options(const std::string& group = "") const {
+    notification::NotifierOptions o;
+    o.database_url = db_.url();
+    o.brokers = kafkaBrokers();
+    o.group_id = group.empty() ? topic_ + "-worker" : group;
+    o.topic = topic_;
+    o.retry_topic = retry_topic_;
+    o.failed_topic = failed_topic_;
+    o.sender = {"Tests <tests@example.com>", "tests@example.com"};
+    o.retry.max_attempts = 3;
+    o.retry.base = std::chrono::milliseconds(200);
+    o.retry.max = std::chrono::milliseconds(400);
+    o.delivery_timeout = std::chrono::seconds(20);
+    return o;
+  }
+
+  // An event whose recipient and subject carry `tag`, unique to the test.
+  static core::domain::NotificationEvent event(const std::string& tag) {
+    core::domain::NotificationEvent e;
+    e.id = core::domain::newUuid();
+    e.event_ts = core::domain::Timestamp::now();
+    e.source_event_id = core::domain::newUuid();
+    e.subject = "Subject " + tag;
+    e.text_msg = "Plain text for " + tag + "\n";
+    e.html_msg = "<html><body><p>HTML for " + tag + "</p></body></html>";
+    e.notify_to = "to-" + tag + "@example.com";
+    return e;
+  }
+
+  void produce(const std::string& topic, const std::string& key, const std::string& payload) {
+    REQUIRE(producer_->produce({topic, key, payload, {}, 0, -1}).ok());
+    REQUIRE(producer_->flush(10000).ok());
+    for (const auto& r : producer_->takeDeliveryReports()) REQUIRE(r.persisted);
+  }
+  void produce(const core::domain::NotificationEvent& e) {
+    produce(topic_, e.id, core::json::encodeNotificationEvent(e));
+  }
+
+  // Everything on a topic from the start, until `count` messages arrived
+  // (then a little longer, to catch extras).
+  std::vector<core::kafka::ConsumedMessage> readTopic(
+      const std::string& topic, std::size_t count,
+      std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+    core::kafka::ConsumerOptions o;
+    o.brokers = kafkaBrokers();
+    o.group_id = uniqueName("it-reader");
+    o.topics = {topic};
+    auto consumer = core::kafka::Consumer::create(o);
+    REQUIRE(consumer.ok());
+    std::vector<core::kafka::ConsumedMessage> out;
+    const auto take = [&]() {
+      auto m = (*consumer)->poll(200);
+      if (m.ok() && m->has_value()) out.push_back(std::move(**m));
+    };
+    waitUntil(
+        [&]() {
+          take();
+          return out.size() >= count;
+        },
+        timeout, std::chrono::milliseconds(0));
+    waitUntil(
+        [&]() {
+          take();
+          return false;
+        },
+        std::chrono::milliseconds(1000), std::chrono::milliseconds(0));
+    return out;
+  }
+
+  core::domain::NotificationEvent decode(const core::kafka::ConsumedMessage& m) const {
+    auto e = core::json::decodeNotificationEvent(m.payload);
+    REQUIRE_MESSAGE(e.ok(), m.payload);
+    return *e;
+  }
+
+  long long scalar(const std::string& sql) const {
+    pqxx::connection c(db_.url());
+    pqxx::nontransaction tx(c);
+    return tx.exec1(sql)[0].as<long long>();
+  }
+  std::string logStatus(const std::string& event_id) const {
+    pqxx::connection c(db_.url());
+    pqxx::nontransaction tx(c);
+    auto r = tx.exec_params("SELECT status FROM notification_log WHERE event_id = $1", event_id);
+    return r.empty() ? "" : r[0][0].as<std::string>();
+  }
+
+  const TempDatabase& db() const { return db_; }
+  const std::string& topic() const { return topic_; }
+  const std::string& retryTopic() const { return retry_topic_; }
+  const std::string& failedTopic() const { return failed_topic_; }
+
+ private:
+  TempDatabase db_;
+  std::string topic_;
+  std::string retry_topic_;
+  std::string failed_topic_;
+  std::unique_ptr<core::kafka::Producer> producer_;
+};
+
+// A notifier with a real SMTP client, running on a thread for the life of the object.
+struct RunningNotifier {
+  core::metrics::Registry metrics;
+  notification::SmtpClient smtp;
+  notification::Notifier notifier;
+  std::thread thread;
+  RunningNotifier(const notification::NotifierOptions& options, const std::string& smtp_url)
+      : smtp(notification::SmtpOptions{smtp_url, 0, "", "", notification::TlsMode::kTry, true,
+                                       std::chrono::milliseconds(3000),
+                                       std::chrono::milliseconds(15000)}),
+        notifier(options, smtp, metrics) {
+    thread = std::thread([this]() { notifier.run(); });
+  }
+  ~RunningNotifier() { halt(); }
+  void halt() {
+    notifier.stop();
+    if (thread.joinable()) thread.join();
+  }
+  // The value of a metric line, e.g. "notification_sent_total" or
+  // "notification_failed_total{reason=\"permanent\"}"; -1 when absent.
+  double metric(const std::string& series) const {
+    const auto text = metrics.render();
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+    }
+    return -1;
+  }
+};
+
+}  // namespace testing
