@@ -1,0 +1,208 @@
+// The notification-worker binary: kill -9 and restart without a second
+// e-mail, the redrive command, flags, /metrics and /readyz, SIGTERM.
+
+#include <doctest/doctest.h>
+
+#include "integration/notification/worker_process.hpp"
+#include "support/http_client.hpp"
+
+using testing::mailsContaining;
+using testing::NotificationFixture;
+using testing::WorkerProcess;
+
+namespace {
+
+std::size_t lineCount(const std::string& text) {
+  std::size_t lines = 0;
+  for (char c : text) lines += c == '\n' ? 1 : 0;
+  return lines;
+}
+
+std::string recipient(const std::string& tag, int i) {
+  return "to-" + tag + "-" + std::to_string(i) + "@example.com";
+}
+
+}  // namespace
+
+TEST_CASE("kill -9 of the worker mid-stream, then a restart: every e-mail is sent exactly once") {
+  NotificationFixture f;
+  const std::string tag = testing::uniqueName("kill");
+  constexpr int kEvents = 16;
+  for (int i = 0; i < kEvents; ++i) {
+    auto e = NotificationFixture::event(tag);
+    e.notify_to = recipient(tag, i);
+    f.produce(e);
+  }
+  const std::string group = f.topic() + "-kill";
+  // Each command the worker sends is held 40 ms, so a mail takes a few hundred
+  // ms before the server accepts it, and the kill below lands right after a
+  // mail was recorded, never inside the sent-but-not-yet-recorded window.
+  testing::SlowSmtpProxy proxy(testing::realSmtpPort(), std::chrono::milliseconds(40));
+  pqxx::connection db(f.db().url());
+  const auto sentCount = [&]() {
+    pqxx::nontransaction tx(db);
+    return tx.exec1("SELECT count(*) FROM notification_log WHERE status = 'sent'")[0].as<int>();
+  };
+  {
+    WorkerProcess first(testing::workerArgs(f, proxy.url(), group));
+    REQUIRE_MESSAGE(testing::waitUntil([&]() { return sentCount() >= 4 || !first.running(); },
+                                       std::chrono::seconds(60), std::chrono::milliseconds(0)),
+                    first.output());
+    CHECK(first.stop(SIGKILL) == 128 + SIGKILL);
+  }
+  const int before_restart = sentCount();
+  CHECK(before_restart >= 4);
+  CHECK(before_restart < kEvents);  // it really died mid-stream
+
+  WorkerProcess second(testing::workerArgs(f, testing::realSmtpUrl(), group));
+  REQUIRE_MESSAGE(testing::waitUntil([&]() { return sentCount() == kEvents; },
+                                     std::chrono::seconds(60)),
+                  second.output());
+  for (int i = 0; i < kEvents; ++i) {
+    CAPTURE(i);
+    CHECK(mailsContaining(recipient(tag, i)).size() == 1);
+  }
+  CHECK(second.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("redrive moves FAILED events back once, by event id or all, and they are then sent once") {
+  NotificationFixture f;
+  const std::string tag1 = testing::uniqueName("redrive1");
+  const std::string tag2 = testing::uniqueName("redrive2");
+  const auto e1 = NotificationFixture::event(tag1);
+  const auto e2 = NotificationFixture::event(tag2);
+  f.produce(e1);
+  f.produce(e2);
+  {
+    auto options = f.options();
+    options.retry.max_attempts = 1;
+    testing::RunningNotifier down(options,
+                                  "smtp://127.0.0.1:" + std::to_string(testing::closedPort()));
+    REQUIRE(testing::waitUntil([&]() {
+      return down.metric("notification_failed_total{reason=\"attempts_exhausted\"}") == 2;
+    }));
+  }
+  const std::string base = testing::workerBinary() + " redrive --database-url " + f.db().url() +
+                           " --brokers " + testing::kafkaBrokers() + " --topic " + f.topic() +
+                           " --failed-topic " + f.failedTopic();
+
+  auto future = testing::runCommand(base + " --since 2999-01-01T00:00:00Z");
+  CHECK(future.exit_code == 0);
+  CHECK(future.output.find("redrive: 0 event(s) to move") != std::string::npos);
+
+  auto first = testing::runCommand(base + " --event-id " + e1.id);
+  CHECK_MESSAGE(first.exit_code == 0, first.output);
+  CHECK(first.output.find("redriven 1/1 event_id=" + e1.id) != std::string::npos);
+
+  auto again = testing::runCommand(base + " --event-id " + e1.id);
+  CHECK(again.exit_code == 0);
+  CHECK(again.output.find("redrive: 0 event(s) to move") != std::string::npos);
+  CHECK(again.output.find("(1 re-driven before)") != std::string::npos);
+
+  auto dry = testing::runCommand(base + " --dry-run");
+  CHECK(dry.exit_code == 0);
+  CHECK(dry.output.find("would redrive event_id=" + e2.id) != std::string::npos);
+
+  auto all = testing::runCommand(base);
+  CHECK_MESSAGE(all.exit_code == 0, all.output);
+  CHECK(all.output.find("redriven 1/1 event_id=" + e2.id) != std::string::npos);
+  CHECK(all.output.find("1 re-driven before") != std::string::npos);
+  CHECK(testing::runCommand(base).output.find("redrive: 0 event(s) to move") !=
+        std::string::npos);
+
+  // On the main topic: the originals and one fresh copy of each.
+  const auto main = f.readTopic(f.topic(), 4);
+  REQUIRE(main.size() == 4);
+  for (std::size_t i = 2; i < 4; ++i) {
+    const auto event = f.decode(main[i]);
+    CHECK(event.retries == 0);
+    CHECK_FALSE(event.not_before.has_value());
+    REQUIRE(event.retry_log.size() == 2);
+    CHECK(event.retry_log[0].rfind("attempt 1 at ", 0) == 0);
+    CHECK(event.retry_log[1].rfind("redriven at ", 0) == 0);
+  }
+
+  testing::RunningNotifier up(f.options(), testing::realSmtpUrl());
+  REQUIRE(testing::waitUntil([&]() { return up.metric("notification_sent_total") == 2; }));
+  CHECK(mailsContaining("Subject " + tag1).size() == 1);
+  CHECK(mailsContaining("Subject " + tag2).size() == 1);
+  CHECK(f.logStatus(e1.id) == "sent");
+  CHECK(f.logStatus(e2.id) == "sent");
+}
+
+TEST_CASE("bad flags give a one-line error naming the flag and exit 2") {
+  NotificationFixture f;
+  std::string good;
+  for (const auto& word : testing::workerArgs(f, testing::realSmtpUrl(), "g")) good += " " + word;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {" --max-attempts 0", "--max-attempts"},
+      {" --smtp-url ftp://127.0.0.1", "--smtp-url"},
+      {" --smtp-password-file /nonexistent/secret --smtp-user u", "--smtp-password-file"},
+      {" --smtp-connect-timeout-ms 5", "--smtp-connect-timeout-ms"},
+      {" --smtp-starttls sometimes", "--smtp-starttls"},
+      {" --smtp-from not-an-address", "--smtp-from"},
+      {" --retry-topic " + f.topic(), "--retry-topic"},
+      {" -X no-equals-sign", "-X"},
+      {" --bogus 1", "bogus"},
+  };
+  for (const auto& [flags, named] : cases) {
+    CAPTURE(flags);
+    auto r = testing::runCommand(testing::workerBinary() + good + flags);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(named) != std::string::npos);
+    CHECK(lineCount(r.output) == 1);
+  }
+  auto missing = testing::runCommand("env -u SMTP_URL " + testing::workerBinary() +
+                                     " --database-url " + f.db().url() + " --brokers " +
+                                     testing::kafkaBrokers());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.output.find("--smtp-url") != std::string::npos);
+  CHECK(missing.output.find("SMTP_URL") != std::string::npos);
+  auto since = testing::runCommand(testing::workerBinary() + " redrive --database-url " +
+                                   f.db().url() + " --brokers " + testing::kafkaBrokers() +
+                                   " --since yesterday");
+  CHECK(since.exit_code == 2);
+  CHECK(since.output.find("--since") != std::string::npos);
+  CHECK(lineCount(since.output) == 1);
+  auto help = testing::runCommand(testing::workerBinary() + " redrive --help");
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("Exit codes") != std::string::npos);
+  CHECK(help.output.find("--event-id") != std::string::npos);
+}
+
+TEST_CASE("a database without the notifications tables is refused with exit 1") {
+  testing::TempDatabase empty("it_notification_empty");
+  auto r = testing::runCommand(testing::workerBinary() + " --database-url " + empty.url() +
+                               " --brokers " + testing::kafkaBrokers() +
+                               " --smtp-url smtp://127.0.0.1:1 --metrics-address ''");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("notification_log") != std::string::npos);
+  CHECK(lineCount(r.output) == 1);
+}
+
+TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM") {
+  NotificationFixture f;
+  const std::string tag = testing::uniqueName("process");
+  WorkerProcess worker(testing::workerArgs(f, testing::realSmtpUrl(), f.topic() + "-process"));
+  REQUIRE_MESSAGE(testing::waitUntil([&]() { return worker.metricsPort() > 0; }),
+                  worker.output());
+  testing::HttpClient http("http://127.0.0.1:" + std::to_string(worker.metricsPort()));
+  CHECK(http.get("/healthz").status == 200);
+  CHECK(testing::waitUntil([&]() { return http.get("/readyz").status == 200; }));
+  f.produce(NotificationFixture::event(tag));
+  REQUIRE(testing::waitUntil([&]() { return !mailsContaining("Subject " + tag).empty(); }));
+  REQUIRE(testing::waitUntil([&]() {
+    return http.get("/metrics").body.find("\nnotification_sent_total 1\n") != std::string::npos;
+  }));
+  const auto metrics = http.get("/metrics").body;
+  for (const char* series :
+       {"notification_retried_total 0", "notification_duplicates_skipped_total 0",
+        "notification_failed_total{reason=\"permanent\"} 0",
+        "notification_smtp_duration_seconds_count 1", "notification_smtp_duration_seconds_bucket"}) {
+    CAPTURE(series);
+    CHECK(metrics.find(series) != std::string::npos);
+  }
+  CHECK(worker.stop(SIGTERM) == 0);
+  CHECK(worker.output().find("state: stopped") != std::string::npos);
+  CHECK(worker.output().find("smtp=smtp://") != std::string::npos);
+}
