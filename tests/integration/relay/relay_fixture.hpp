@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -22,20 +23,21 @@ namespace testing {
 
 class RelayFixture {
  public:
-  RelayFixture()
-      : db_("it_relay"),
-        topics_{uniqueName("it-crud"), uniqueName("it-mail")} {
+  RelayFixture() : db_("it_relay"), topics_{uniqueName("it-crud"), uniqueName("it-mail")} {
     pqxx::connection c(db_.url());
     auto files = core::db::loadMigrations(sourcePath("sql/customers"));
     REQUIRE(core::db::migrate(c, *files).ok());
-    auto created = core::kafka::createTopics(kafkaBrokers(), {{topics_.crud, 1, 1, {}}, {topics_.notification, 1, 1, {}}});
+    auto created = core::kafka::createTopics(
+        kafkaBrokers(), {{topics_.crud, 1, 1, {}}, {topics_.notification, 1, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), created.error().message);
     pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
         db_.url(), 8, std::chrono::seconds(10), 5,
         [](pqxx::connection& conn) { api::CustomerStore::prepareStatements(conn); }});
     store_ = std::make_unique<api::CustomerStore>(*pool_, topics_, metrics_);
   }
-  ~RelayFixture() { (void)core::kafka::deleteTopics(kafkaBrokers(), {topics_.crud, topics_.notification}); }
+  ~RelayFixture() {
+    (void)core::kafka::deleteTopics(kafkaBrokers(), {topics_.crud, topics_.notification});
+  }
 
   outbox::RelayOptions relayOptions() const {
     outbox::RelayOptions o;
@@ -48,8 +50,10 @@ class RelayFixture {
   }
 
   std::int64_t createCustomer(int n) {
-    auto created = store_->create({"Customer " + std::to_string(n), "555 0" + std::to_string(10000 + n),
-                                   "c" + std::to_string(n) + "@example.com"}, "test", std::nullopt);
+    auto created =
+        store_->create({"Customer " + std::to_string(n), "555 0" + std::to_string(10000 + n),
+                        "c" + std::to_string(n) + "@example.com"},
+                       "test", std::nullopt);
     REQUIRE_MESSAGE(created.ok(), created.error().message);
     return created->customer.id;
   }
@@ -63,11 +67,40 @@ class RelayFixture {
     pqxx::nontransaction tx(c);
     return tx.exec1(sql)[0].as<long long>();
   }
-  long long unpublished() const { return scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL"); }
+  long long unpublished() const {
+    return scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL");
+  }
+  void execute(const std::string& sql) const {
+    pqxx::connection c(db_.url());
+    pqxx::nontransaction tx(c);
+    tx.exec(sql);
+  }
+  // Parks a row the way the relay does after the broker refused it for good.
+  void park(std::int64_t id, const std::string& error = "Broker: Message size too large") const {
+    pqxx::connection c(db_.url());
+    pqxx::nontransaction tx(c);
+    tx.exec("UPDATE outbox SET parked_at = clock_timestamp(), attempts = 5, last_error = " +
+            tx.quote(error) + " WHERE id = " + std::to_string(id));
+  }
+  // Publishes everything pending in-process (--once); fails the test if it cannot.
+  void publishAll() const {
+    core::metrics::Registry metrics;
+    auto done = outbox::Relay(relayOptions(), metrics).runOnce(std::chrono::seconds(10));
+    REQUIRE_MESSAGE(done.ok(), done.error().message);
+  }
+
+  // Runs the built outbox-relay: `words` (a command, or nothing for the
+  // daemon) then this database's URL, then `flags`; output is stdout+stderr.
+  testing::CommandResult relayCommand(const std::string& words,
+                                      const std::string& flags = "") const {
+    return runCommand(binaryPath("src/outbox/outbox-relay") + " " + words + " --database-url '" +
+                      db_.url() + "' " + flags);
+  }
 
   // Everything on a topic from the beginning, until `count` messages arrived.
-  std::vector<core::kafka::ConsumedMessage> readTopic(const std::string& topic, std::size_t count,
-                                                      std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  std::vector<core::kafka::ConsumedMessage> readTopic(
+      const std::string& topic, std::size_t count,
+      std::chrono::seconds timeout = std::chrono::seconds(60)) {
     core::kafka::ConsumerOptions options;
     options.brokers = kafkaBrokers();
     options.group_id = uniqueName("it-reader");
@@ -83,11 +116,13 @@ class RelayFixture {
         },
         timeout, std::chrono::milliseconds(0));
     // Drain a little longer to catch duplicates beyond `count`.
-    waitUntil([&]() {
-      auto m = (*consumer)->poll(200);
-      if (m.ok() && m->has_value()) out.push_back(std::move(**m));
-      return false;
-    }, std::chrono::milliseconds(1500), std::chrono::milliseconds(0));
+    waitUntil(
+        [&]() {
+          auto m = (*consumer)->poll(200);
+          if (m.ok() && m->has_value()) out.push_back(std::move(**m));
+          return false;
+        },
+        std::chrono::milliseconds(1500), std::chrono::milliseconds(0));
     return out;
   }
 
@@ -102,6 +137,14 @@ class RelayFixture {
       out[event->aggregate_id].push_back(event->version);
     }
     return out;
+  }
+
+  static std::optional<std::string> header(const core::kafka::ConsumedMessage& m,
+                                           const std::string& name) {
+    for (const auto& [key, value] : m.headers) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
   }
 
   const api::EventTopics& topics() const { return topics_; }

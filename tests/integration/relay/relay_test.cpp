@@ -38,9 +38,11 @@ TEST_CASE("--once publishes every pending row in id order and marks it with its 
   auto done = relay.runOnce(std::chrono::seconds(10));
   REQUIRE_MESSAGE(done.ok(), done.error().message);
   CHECK(f.unpublished() == 0);
-  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE kafka_offset IS NULL OR kafka_partition <> 0") == 0);
+  CHECK(f.scalar(
+            "SELECT count(*) FROM outbox WHERE kafka_offset IS NULL OR kafka_partition <> 0") == 0);
   // Offsets follow ids within each topic.
-  CHECK(f.scalar("SELECT count(*) FROM (SELECT kafka_offset, lag(kafka_offset) OVER (PARTITION BY topic ORDER BY id) AS prev "
+  CHECK(f.scalar("SELECT count(*) FROM (SELECT kafka_offset, lag(kafka_offset) OVER (PARTITION BY "
+                 "topic ORDER BY id) AS prev "
                  "FROM outbox) t WHERE prev IS NOT NULL AND kafka_offset <= prev") == 0);
 
   const auto crud = f.readTopic(f.topics().crud, 5);
@@ -68,8 +70,11 @@ TEST_CASE("a transaction with a lower id that commits after a higher one is stil
   // A takes an outbox id and stays open; B takes a higher one and commits.
   pqxx::connection a_conn(f.db().url());
   pqxx::work a(a_conn);
-  a.exec("INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, event_type, payload) "
-         "VALUES ('" + f.topics().notification + "', 'late', 'customer', 999, 1, 'test.late', '{\"who\":\"A\"}')");
+  a.exec(
+      "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
+      "event_type, payload) "
+      "VALUES ('" +
+      f.topics().notification + "', 'late', 'customer', 999, 1, 'test.late', '{\"who\":\"A\"}')");
   const auto a_id = a.exec1("SELECT currval('outbox_id_seq')")[0].as<long long>();
   f.renameCustomer(id, "B's change");  // commits outbox rows with ids above a_id
   CHECK(f.scalar("SELECT min(id) FROM outbox WHERE published_at IS NULL") > a_id);
@@ -78,7 +83,8 @@ TEST_CASE("a transaction with a lower id that commits after a higher one is stil
   REQUIRE(testing::waitUntil([&]() { return f.unpublished() == 0; }));
   a.commit();  // now A is visible, behind rows already published
   CHECK(testing::waitUntil([&]() { return f.unpublished() == 0; }));
-  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE id = " + std::to_string(a_id) + " AND published_at IS NOT NULL") == 1);
+  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE id = " + std::to_string(a_id) +
+                 " AND published_at IS NOT NULL") == 1);
   const auto mail = f.readTopic(f.topics().notification, 3);
   bool found_a = false;
   for (const auto& m : mail) found_a = found_a || m.payload.find("\"A\"") != std::string::npos;
@@ -98,7 +104,8 @@ TEST_CASE("per-customer order holds under concurrent API-style writers while the
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w]() {
-      for (int i = 0; i < kUpdates; ++i) f.renameCustomer(ids[static_cast<std::size_t>((w + i) % 4)], "w" + std::to_string(w));
+      for (int i = 0; i < kUpdates; ++i)
+        f.renameCustomer(ids[static_cast<std::size_t>((w + i) % 4)], "w" + std::to_string(w));
     });
   }
   for (auto& t : writers) t.join();
@@ -134,16 +141,21 @@ TEST_CASE("two relays: exactly one publishes, and the other takes over when it s
   CHECK(f.readTopic(f.topics().crud, 2).size() == 2);
 }
 
-TEST_CASE("a row larger than the limit is parked while its customer's later rows wait, others flow") {
+TEST_CASE(
+    "a row larger than the limit is parked while its customer's later rows wait, others flow") {
   RelayFixture f;
   const auto blocked = f.createCustomer(1);
   const auto other = f.createCustomer(2);
   {
     pqxx::connection c(f.db().url());
     pqxx::work tx(c);
-    tx.exec("INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, event_type, payload) "
-            "VALUES ('" + f.topics().crud + "', '" + std::to_string(blocked) + "', 'customer', " + std::to_string(blocked) +
-            ", 2, 'customer.updated', jsonb_build_object('pad', repeat('x', 5000)))");
+    tx.exec(
+        "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
+        "event_type, payload) "
+        "VALUES ('" +
+        f.topics().crud + "', '" + std::to_string(blocked) + "', 'customer', " +
+        std::to_string(blocked) +
+        ", 2, 'customer.updated', jsonb_build_object('pad', repeat('x', 5000)))");
     tx.commit();
   }
   f.renameCustomer(blocked, "after the big one");
@@ -153,8 +165,10 @@ TEST_CASE("a row larger than the limit is parked while its customer's later rows
   core::metrics::Registry metrics;
   REQUIRE(outbox::Relay(options, metrics).runOnce(std::chrono::seconds(10)).ok());
   CHECK(f.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL") == 1);
-  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND parked_at IS NULL AND aggregate_id = " +
+  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND parked_at IS NULL AND "
+                 "aggregate_id = " +
                  std::to_string(blocked)) == 2);  // the update and its e-mail wait
-  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND aggregate_id = " + std::to_string(other)) == 0);
+  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND aggregate_id = " +
+                 std::to_string(other)) == 0);
   CHECK(f.scalar("SELECT count(*) FROM outbox WHERE last_error LIKE '%exceeds%'") == 1);
 }
