@@ -55,9 +55,9 @@ TEST_CASE("kill -9 of the worker mid-stream, then a restart: every e-mail is sen
   CHECK(before_restart < kEvents);  // it really died mid-stream
 
   WorkerProcess second(testing::workerArgs(f, testing::realSmtpUrl(), group));
-  REQUIRE_MESSAGE(testing::waitUntil([&]() { return sentCount() == kEvents; },
-                                     std::chrono::seconds(60)),
-                  second.output());
+  REQUIRE_MESSAGE(
+      testing::waitUntil([&]() { return sentCount() == kEvents; }, std::chrono::seconds(60)),
+      second.output());
   for (int i = 0; i < kEvents; ++i) {
     CAPTURE(i);
     CHECK(mailsContaining(recipient(tag, i)).size() == 1);
@@ -65,7 +65,8 @@ TEST_CASE("kill -9 of the worker mid-stream, then a restart: every e-mail is sen
   CHECK(second.stop(SIGTERM) == 0);
 }
 
-TEST_CASE("redrive moves FAILED events back once, by event id or all, and they are then sent once") {
+TEST_CASE(
+    "redrive moves FAILED events back once, by event id or all, and they are then sent once") {
   NotificationFixture f;
   const std::string tag1 = testing::uniqueName("redrive1");
   const std::string tag2 = testing::uniqueName("redrive2");
@@ -107,8 +108,7 @@ TEST_CASE("redrive moves FAILED events back once, by event id or all, and they a
   CHECK_MESSAGE(all.exit_code == 0, all.output);
   CHECK(all.output.find("redriven 1/1 event_id=" + e2.id) != std::string::npos);
   CHECK(all.output.find("1 re-driven before") != std::string::npos);
-  CHECK(testing::runCommand(base).output.find("redrive: 0 event(s) to move") !=
-        std::string::npos);
+  CHECK(testing::runCommand(base).output.find("redrive: 0 event(s) to move") != std::string::npos);
 
   // On the main topic: the originals and one fresh copy of each.
   const auto main = f.readTopic(f.topic(), 4);
@@ -152,15 +152,15 @@ TEST_CASE("bad flags give a one-line error naming the flag and exit 2") {
     CHECK(r.output.find(named) != std::string::npos);
     CHECK(lineCount(r.output) == 1);
   }
-  auto missing = testing::runCommand("env -u SMTP_URL " + testing::workerBinary() +
-                                     " --database-url " + f.db().url() + " --brokers " +
-                                     testing::kafkaBrokers());
+  auto missing =
+      testing::runCommand("env -u SMTP_URL " + testing::workerBinary() + " --database-url " +
+                          f.db().url() + " --brokers " + testing::kafkaBrokers());
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("--smtp-url") != std::string::npos);
   CHECK(missing.output.find("SMTP_URL") != std::string::npos);
-  auto since = testing::runCommand(testing::workerBinary() + " redrive --database-url " +
-                                   f.db().url() + " --brokers " + testing::kafkaBrokers() +
-                                   " --since yesterday");
+  auto since =
+      testing::runCommand(testing::workerBinary() + " redrive --database-url " + f.db().url() +
+                          " --brokers " + testing::kafkaBrokers() + " --since yesterday");
   CHECK(since.exit_code == 2);
   CHECK(since.output.find("--since") != std::string::npos);
   CHECK(lineCount(since.output) == 1);
@@ -184,8 +184,7 @@ TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM
   NotificationFixture f;
   const std::string tag = testing::uniqueName("process");
   WorkerProcess worker(testing::workerArgs(f, testing::realSmtpUrl(), f.topic() + "-process"));
-  REQUIRE_MESSAGE(testing::waitUntil([&]() { return worker.metricsPort() > 0; }),
-                  worker.output());
+  REQUIRE_MESSAGE(testing::waitUntil([&]() { return worker.metricsPort() > 0; }), worker.output());
   testing::HttpClient http("http://127.0.0.1:" + std::to_string(worker.metricsPort()));
   CHECK(http.get("/healthz").status == 200);
   CHECK(testing::waitUntil([&]() { return http.get("/readyz").status == 200; }));
@@ -198,7 +197,8 @@ TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM
   for (const char* series :
        {"notification_retried_total 0", "notification_duplicates_skipped_total 0",
         "notification_failed_total{reason=\"permanent\"} 0",
-        "notification_smtp_duration_seconds_count 1", "notification_smtp_duration_seconds_bucket"}) {
+        "notification_smtp_duration_seconds_count 1",
+        "notification_smtp_duration_seconds_bucket"}) {
     CAPTURE(series);
     CHECK(metrics.find(series) != std::string::npos);
   }

@@ -80,14 +80,19 @@ class WorkerProcess {
 };
 
 // The worker's flags for a fixture's database and topics.
-inline std::vector<std::string> workerArgs(const NotificationFixture& f, const std::string& smtp_url,
-                                           const std::string& group) {
-  return {"--database-url", f.db().url(),       "--brokers",         kafkaBrokers(),
-          "--smtp-url",     smtp_url,           "--topic",           f.topic(),
-          "--retry-topic",  f.retryTopic(),     "--failed-topic",    f.failedTopic(),
-          "--group-id",     group,              "--metrics-address", "127.0.0.1:0",
-          "--retry-base-ms", "200",             "--retry-max-ms",    "400",
-          "--smtp-from",    "tests@example.com"};
+inline std::vector<std::string> workerArgs(const NotificationFixture& f,
+                                           const std::string& smtp_url, const std::string& group) {
+  return {"--database-url",    f.db().url(),
+          "--brokers",         kafkaBrokers(),
+          "--smtp-url",        smtp_url,
+          "--topic",           f.topic(),
+          "--retry-topic",     f.retryTopic(),
+          "--failed-topic",    f.failedTopic(),
+          "--group-id",        group,
+          "--metrics-address", "127.0.0.1:0",
+          "--retry-base-ms",   "200",
+          "--retry-max-ms",    "400",
+          "--smtp-from",       "tests@example.com"};
 }
 
 }  // namespace testing
