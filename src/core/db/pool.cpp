@@ -1,5 +1,7 @@
 #include "core/db/pool.hpp"
 
+#include <poll.h>
+
 #include <pqxx/pqxx>
 
 #include "core/db/connection_url.hpp"
@@ -41,6 +43,21 @@ Result<std::unique_ptr<pqxx::connection>> ConnectionPool::connect() {
   }
 }
 
+namespace {
+
+// An idle connection has nothing to read: when its socket is readable or hung
+// up, the server has closed it (restart, failover, pg_terminate_backend; the
+// FATAL message may arrive before the hang-up) or sent something we did not
+// ask for. Either way it is not reused. Costs one poll(0) per acquire.
+bool stillConnected(const pqxx::connection& connection) {
+  if (!connection.is_open()) return false;
+  pollfd socket{connection.sock(), POLLIN | POLLRDHUP, 0};
+  if (::poll(&socket, 1, 0) < 0) return true;  // cannot tell: the statement will find out
+  return socket.revents == 0;
+}
+
+}  // namespace
+
 Result<Lease> ConnectionPool::acquire() {
   std::unique_lock<std::mutex> lock(mutex_);
   const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
@@ -59,16 +76,23 @@ Result<Lease> ConnectionPool::acquire() {
     ++stats_.acquired;
     stats_.max_in_use = std::max(stats_.max_in_use, stats_.in_use);
   };
+  std::unique_ptr<pqxx::connection> reused;
   if (!idle_.empty()) {
-    auto connection = std::move(idle_.back());
+    reused = std::move(idle_.back());
     idle_.pop_back();
-    account();
-    return Lease(this, std::move(connection));
+  } else {
+    ++stats_.open;  // reserve the slot, then connect without holding the lock
   }
-  // Reserve the slot, then connect without holding the lock.
-  ++stats_.open;
   account();
   lock.unlock();
+  if (reused) {
+    if (stillConnected(*reused)) return Lease(this, std::move(reused));
+    // The server closed it (restart, failover, idle timeout): replace it now
+    // instead of failing the caller's first statement.
+    reused.reset();
+    std::lock_guard<std::mutex> relock(mutex_);
+    ++stats_.replaced;
+  }
   auto connection = connect();
   if (!connection) {
     lock.lock();
