@@ -216,3 +216,23 @@ TEST_CASE("past the attempt limit the event goes to FAILED with every attempt in
   CHECK(f.readTopic(f.retryTopic(), 2).size() == 2);
   CHECK(f.logStatus(e.id) == "failed");
 }
+
+TEST_CASE("readiness reports the database once it goes away, and the worker stays up") {
+  NotificationFixture f;
+  auto gone = std::make_unique<testing::TempDatabase>("it_notification_gone");
+  {
+    pqxx::connection c(gone->url());
+    auto files = core::db::loadMigrations(testing::sourcePath("sql/notifications"));
+    REQUIRE(core::db::migrate(c, *files).ok());
+  }
+  auto options = f.options();
+  options.database_url = gone->url();
+  RunningNotifier worker(options, testing::realSmtpUrl());
+  REQUIRE(testing::waitUntil([&]() { return worker.metric("notification_ready") == 1; }));
+  CHECK(worker.notifier.problem().empty());
+  gone.reset();  // DROP DATABASE ... WITH (FORCE): the worker's session ends
+  REQUIRE(testing::waitUntil([&]() { return !worker.notifier.problem().empty(); },
+                             std::chrono::seconds(20)));
+  CHECK(worker.notifier.problem().find("database") != std::string::npos);
+  CHECK(worker.metric("notification_ready") == 0);
+}
