@@ -1,0 +1,149 @@
+#pragma once
+// The whole pipeline as separate processes, like production: customer-api,
+// outbox-relay, replication-worker and notification-worker, the real binaries,
+// on three fresh databases and fresh topics of the test stack, with the real
+// SMTP sink.
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <pqxx/pqxx>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "core/db/migrator.hpp"
+#include "core/kafka/admin.hpp"
+#include "support/child_process.hpp"
+#include "support/http_client.hpp"
+#include "support/test_env.hpp"
+
+namespace testing {
+
+class Pipeline {
+ public:
+  Pipeline()
+      : source_("it_pipe_src"),
+        replica_("it_pipe_replica"),
+        notifications_("it_pipe_mail"),
+        crud_topic_(uniqueName("it-pipe-crud")),
+        mail_topic_(uniqueName("it-pipe-mail")),
+        retry_topic_(uniqueName("it-pipe-retry")),
+        failed_topic_(uniqueName("it-pipe-failed")),
+        dlq_topic_(uniqueName("it-pipe-dlq")) {
+    migrate(source_, "sql/customers");
+    migrate(replica_, "sql/replica");
+    migrate(notifications_, "sql/notifications");
+    std::vector<core::kafka::TopicSpec> topics;
+    for (const auto* name : {&crud_topic_, &mail_topic_, &retry_topic_, &failed_topic_, &dlq_topic_}) {
+      topics.push_back({*name, 1, 1, {}});
+    }
+    const auto created = core::kafka::createTopics(kafkaBrokers(), topics);
+    REQUIRE_MESSAGE(created.ok(), created.error().message);
+
+    api_port_ = freePort();
+    api_ = start({binaryPath("src/api/customer-api"), "--database-url", source_.url(), "--listen",
+                  address(api_port_), "--crud-topic", crud_topic_, "--notification-topic", mail_topic_,
+                  "--threads", "2"});
+    relay_ = startRelay();
+    replication_port_ = freePort();
+    replication_ = start({binaryPath("src/workers/replication/replication-worker"), "--replica-database-url",
+                          replica_.url(), "--brokers", kafkaBrokers(), "--topic", crud_topic_, "--dlq-topic",
+                          dlq_topic_, "--group-id", uniqueName("it-pipe-replication"), "--metrics-address",
+                          address(replication_port_)});
+    notification_port_ = freePort();
+    notification_ = start({binaryPath("src/workers/notification/notification-worker"), "--database-url",
+                           notifications_.url(), "--brokers", kafkaBrokers(), "--smtp-url",
+                           requiredEnv("SMTP_URL"), "--topic", mail_topic_, "--retry-topic", retry_topic_,
+                           "--failed-topic", failed_topic_, "--group-id", uniqueName("it-pipe-notification"),
+                           "--metrics-address", address(notification_port_)});
+    for (auto port : {api_port_, relay_port_, replication_port_, notification_port_}) {
+      REQUIRE_MESSAGE(waitUntil([&]() { return ready(port); }),
+                      "a process on port " << port << " did not become ready:\n" << logs());
+    }
+  }
+
+  ~Pipeline() {
+    (void)core::kafka::deleteTopics(kafkaBrokers(),
+                                    {crud_topic_, mail_topic_, retry_topic_, failed_topic_, dlq_topic_});
+  }
+
+  HttpClient api() const { return HttpClient(url(api_port_)); }
+  HttpClient replicationStatus() const { return HttpClient(url(replication_port_)); }
+  HttpClient notificationStatus() const { return HttpClient(url(notification_port_)); }
+
+  // The sum of a metric's series on a status port (0 when absent).
+  static double metric(HttpClient status, const std::string& name) {
+    const auto text = status.get("/metrics").body;
+    const std::regex line("^" + name + R"((\{[^}]*\})? ([0-9.e+-]+)$)", std::regex::multiline);
+    double sum = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), line); it != std::sregex_iterator(); ++it) {
+      sum += std::stod((*it)[2].str());
+    }
+    return sum;
+  }
+
+  // replication-worker verify: exit code and report.
+  CommandResult verify() const {
+    return runCommand(binaryPath("src/workers/replication/replication-worker") + " verify --source-database-url '" +
+                      source_.url() + "' --replica-database-url '" + replica_.url() + "' 2>&1");
+  }
+
+  CommandResult relayCommand(const std::string& arguments) const {
+    return runCommand(binaryPath("src/outbox/outbox-relay") + " " + arguments + " --database-url '" +
+                      source_.url() + "' --brokers " + kafkaBrokers() + " 2>&1");
+  }
+
+  long long scalar(const TempDatabase& db, const std::string& sql) const {
+    pqxx::connection c(db.url());
+    pqxx::nontransaction tx(c);
+    return tx.exec1(sql)[0].as<long long>();
+  }
+
+  const TempDatabase& source() const { return source_; }
+  const TempDatabase& replica() const { return replica_; }
+
+  std::string logs() const {
+    std::string all;
+    for (const auto* process : {&api_, &relay_, &replication_, &notification_}) {
+      if (*process) all += (*process)->output() + "\n";
+    }
+    return all;
+  }
+
+  std::unique_ptr<ChildProcess>& replicationProcess() { return replication_; }
+
+ private:
+  static void migrate(const TempDatabase& db, const std::string& folder) {
+    pqxx::connection c(db.url());
+    auto files = core::db::loadMigrations(sourcePath(folder));
+    REQUIRE(files.ok());
+    REQUIRE(core::db::migrate(c, *files).ok());
+  }
+  static bool ready(std::uint16_t port) {
+    try {
+      return HttpClient(url(port)).get("/readyz").status == 200;
+    } catch (const std::exception&) {
+      return false;  // not listening yet
+    }
+  }
+  static std::string address(std::uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
+  static std::string url(std::uint16_t port) { return "http://" + address(port); }
+  static std::unique_ptr<ChildProcess> start(std::vector<std::string> argv) {
+    return std::make_unique<ChildProcess>(std::move(argv));
+  }
+  std::unique_ptr<ChildProcess> startRelay() {
+    relay_port_ = freePort();
+    return start({binaryPath("src/outbox/outbox-relay"), "--database-url", source_.url(), "--brokers",
+                  kafkaBrokers(), "--metrics-address", address(relay_port_)});
+  }
+
+  TempDatabase source_;
+  TempDatabase replica_;
+  TempDatabase notifications_;
+  std::string crud_topic_, mail_topic_, retry_topic_, failed_topic_, dlq_topic_;
+  std::uint16_t api_port_ = 0, relay_port_ = 0, replication_port_ = 0, notification_port_ = 0;
+  std::unique_ptr<ChildProcess> api_, relay_, replication_, notification_;
+};
+
+}  // namespace testing
