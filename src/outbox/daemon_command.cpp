@@ -65,7 +65,7 @@ int runDaemonCommand(const Invocation& invocation) {
   }
 
   std::unique_ptr<NotifyListener> listener;
-  if (config.listen_notify) {
+  if (config.listen_notify && !config.once) {
     listener = std::make_unique<NotifyListener>(config.relay.database_url, config.notify_channel,
                                                 [&relay]() { relay.wake(); });
     listener->start();

@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "core/exit_codes.hpp"
@@ -16,6 +18,25 @@
 using namespace outbox;
 
 namespace {
+
+// Sets or unsets an environment variable and restores it when it dies.
+struct ScopedEnv {
+  std::string name;
+  std::optional<std::string> old;
+  ScopedEnv(std::string n, const char* value) : name(std::move(n)) {
+    if (const char* was = std::getenv(name.c_str())) old = was;
+    if (value)
+      setenv(name.c_str(), value, 1);
+    else
+      unsetenv(name.c_str());
+  }
+  ~ScopedEnv() {
+    if (old)
+      setenv(name.c_str(), old->c_str(), 1);
+    else
+      unsetenv(name.c_str());
+  }
+};
 
 // Collects what std::cerr receives while it lives.
 struct CapturedStderr {
@@ -112,7 +133,7 @@ TEST_CASE("replay: bad topic names, progress mode and sizes are named") {
 }
 
 TEST_CASE("replay: brokers are required to send but not for a dry run") {
-  unsetenv("KAFKA_BROKERS");
+  ScopedEnv no_brokers("KAFKA_BROKERS", nullptr);
   auto send = invocation({"replay", kDb[0], kDb[1], "--from-id", "1"});
   CHECK(usageError<ReplayConfig>([&]() { return parseReplayConfig(send); }).find("--brokers") !=
         std::string::npos);
@@ -145,7 +166,7 @@ TEST_CASE("replay: times are normalised to UTC and a good command line parses") 
 
 TEST_CASE("retention: --older-than is required and must be a duration with a unit") {
   auto missing = invocation(with({}, {"retention", kDb[0], kDb[1]}));
-  unsetenv("RELAY_RETENTION");
+  ScopedEnv no_retention("RELAY_RETENTION", nullptr);
   CHECK(usageError<RetentionConfig>([&]() {
           return parseRetentionConfig(missing);
         }).find("--older-than is required") != std::string::npos);
@@ -180,7 +201,7 @@ TEST_CASE("parked: retry needs --id or --all, skip needs --id, --reason and an o
   CHECK(
       parked({"parked", "skip", kDb[0], kDb[1], "--id", "1", "--reason", "  "}).find("--reason") !=
       std::string::npos);
-  unsetenv("USER");
+  ScopedEnv no_user("USER", nullptr);
   CHECK(parked({"parked", "skip", kDb[0], kDb[1], "--id", "1", "--reason", "bad data"})
             .find("--by is required (or set USER)") != std::string::npos);
   CHECK(parked({"parked", "list", kDb[0], kDb[1], "--limit", "0"}).find("--limit") !=
@@ -188,7 +209,7 @@ TEST_CASE("parked: retry needs --id or --all, skip needs --id, --reason and an o
 }
 
 TEST_CASE("parked: ids may repeat and be comma-separated, and --by falls back to $USER") {
-  setenv("USER", "ops-alice", 1);
+  ScopedEnv user("USER", "ops-alice");
   auto inv = invocation({"parked", "skip", kDb[0], kDb[1], "--id", "7,3", "--id", "5", "--id", "3",
                          "--reason", "corrupt payload"});
   auto parsed = parseParkedConfig(inv);
@@ -200,7 +221,6 @@ TEST_CASE("parked: ids may repeat and be comma-separated, and --by falls back to
   auto explicit_by =
       invocation({"parked", "skip", kDb[0], kDb[1], "--id", "1", "--reason", "r", "--by", "bob"});
   CHECK(std::get<ParkedConfig>(parseParkedConfig(explicit_by)).by == "bob");
-  unsetenv("USER");
 }
 
 TEST_CASE("daemon: retention and notify flags are validated and named") {
