@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <pqxx/pqxx>
@@ -188,10 +189,11 @@ struct RunningNotifier {
   notification::SmtpClient smtp;
   notification::Notifier notifier;
   std::thread thread;
-  RunningNotifier(const notification::NotifierOptions& options, const std::string& smtp_url)
+  RunningNotifier(const notification::NotifierOptions& options, const std::string& smtp_url,
+                  std::chrono::milliseconds smtp_timeout = std::chrono::seconds(15))
       : smtp(notification::SmtpOptions{smtp_url, 0, "", "", notification::TlsMode::kTry, true,
-                                       std::chrono::milliseconds(3000),
-                                       std::chrono::milliseconds(15000)}),
+                                       std::min(smtp_timeout, std::chrono::milliseconds(3000)),
+                                       smtp_timeout}),
         notifier(options, smtp, metrics) {
     thread = std::thread([this]() { notifier.run(); });
   }

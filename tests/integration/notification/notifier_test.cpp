@@ -236,3 +236,23 @@ TEST_CASE("readiness reports the database once it goes away, and the worker stay
   CHECK(worker.notifier.problem().find("database") != std::string::npos);
   CHECK(worker.metric("notification_ready") == 0);
 }
+
+TEST_CASE("an SMTP server that never answers times out, and the event goes to the retry topic") {
+  NotificationFixture f;
+  std::uint16_t port = 0;
+  const int silent = testing::listenOnLoopback(port);  // accepts in the kernel, never greets
+  const auto e = NotificationFixture::event(testing::uniqueName("silent"));
+  f.produce(e);
+  {
+    RunningNotifier worker(f.options(), "smtp://127.0.0.1:" + std::to_string(port),
+                           std::chrono::milliseconds(1000));
+    REQUIRE(testing::waitUntil([&]() { return worker.metric("notification_retried_total") >= 1; }));
+  }
+  ::close(silent);
+  const auto retried = f.readTopic(f.retryTopic(), 1);
+  REQUIRE_FALSE(retried.empty());
+  const auto event = f.decode(retried[0]);
+  CHECK(event.id == e.id);
+  REQUIRE(event.retry_log.size() == 1);
+  CHECK(event.retry_log[0].find("timed out") != std::string::npos);
+}
