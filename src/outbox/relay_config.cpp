@@ -21,9 +21,10 @@ constexpr const char* kSummary =
     "With --retention the leader also deletes old published rows periodically; with\n"
     "--listen-notify an idle relay wakes on a NOTIFY from the outbox insert trigger\n"
     "(polling stays on as the safety net).\n\n"
-    "--once exit codes: 0 everything pending was published; 1 publishing failed or another\n"
-    "relay held the lock past --lock-wait-ms; 3 database or brokers unreachable (at start-up,\n"
-    "or deliveries timed out); 4 everything publishable went out but parked rows remain\n"
+    "--once exit codes: 0 everything pending was published; 1 another relay held the lock\n"
+    "past --lock-wait-ms; 3 database or brokers unreachable, or a batch was not delivered\n"
+    "(refused or timed out: the rows stay pending); 4 everything publishable went out but\n"
+    "parked rows remain\n"
     "(see 'outbox-relay parked list').";
 
 bool validChannel(const std::string& name) {
