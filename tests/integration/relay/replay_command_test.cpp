@@ -77,6 +77,10 @@ TEST_CASE(
   CHECK(dry.output.find("First 2 rows:") != std::string::npos);
   CHECK(dry.output.find("customer.created") != std::string::npos);
 
+  const auto one_topic = f.relayCommand(
+      "replay", "--from-id 3 --to-id 8 --dry-run --topic " + f.topics().notification);
+  CHECK(one_topic.output.find("3 rows would be replayed (ids 4..8)") != std::string::npos);
+
   CHECK(f.readTopic(f.topics().crud, 5).size() == 5);  // nothing more than the live run
   CHECK(f.readTopic(f.topics().notification, 5).size() == 5);
   CHECK(publishingState(f) == before);

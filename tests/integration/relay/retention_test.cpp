@@ -3,9 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <csignal>
 
 #include "integration/relay/relay_fixture.hpp"
+#include "outbox/retention_task.hpp"
 #include "support/child_process.hpp"
 
 using testing::RelayFixture;
@@ -90,4 +92,24 @@ TEST_CASE("the daemon with --retention deletes old published rows on the leader 
   CHECK(remainingIds(f) == "7,8,9,10,11,12,13");
   relay.signal(SIGTERM);
   CHECK(relay.waitExit() == 0);
+}
+
+TEST_CASE(
+    "the daemon's retention task deletes nothing while its relay is a standby, and starts when it "
+    "leads") {
+  RelayFixture f;
+  agedOutbox(f);
+  std::atomic<bool> leader{false};
+  core::metrics::Registry metrics;
+  outbox::RetentionTask task(
+      {f.db().url(), std::chrono::hours(24 * 7), 2}, std::chrono::milliseconds(100),
+      [&leader]() { return leader.load(); }, metrics);
+  task.start();
+  CHECK_FALSE(testing::waitUntil([&]() { return f.scalar("SELECT count(*) FROM outbox") < 13; },
+                                 std::chrono::seconds(1)));
+  leader = true;
+  CHECK(testing::waitUntil(
+      [&]() { return f.scalar("SELECT count(*) FROM outbox WHERE id <= 6") == 0; }));
+  task.stop();
+  CHECK(remainingIds(f) == "7,8,9,10,11,12,13");
 }
