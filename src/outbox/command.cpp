@@ -31,44 +31,39 @@ std::variant<Invocation, int> parseInvocation(const std::vector<std::string>& ar
   Invocation out;
   out.name = "outbox-relay";
   if (args.empty() || args[0].empty() || args[0][0] == '-') {
-    out.args = args;
+    out.args = args;  // the daemon
     return out;
   }
   const std::string& word = args[0];
-  std::size_t used = 1;
-  if (word == "replay") {
-    out.command = Command::kReplay;
-  } else if (word == "retention") {
-    out.command = Command::kRetention;
-  } else if (word == "parked") {
-    if (args.size() < 2 || args[1].empty() || args[1][0] == '-') {
-      if (args.size() >= 2 && (args[1] == "--help" || args[1] == "-h")) {
-        std::cout << "Usage: outbox-relay parked list|retry|skip [flags]\n\n"
-                  << kCommandsHelp << "\n";
-        return core::kExitOk;
-      }
-      std::cerr << "outbox-relay: error: 'parked' needs an action: list, retry or skip (see "
-                   "outbox-relay parked --help)\n";
-      return core::kExitUsage;
-    }
-    const std::string& action = args[1];
-    if (action == "list")
-      out.command = Command::kParkedList;
-    else if (action == "retry")
-      out.command = Command::kParkedRetry;
-    else if (action == "skip")
-      out.command = Command::kParkedSkip;
-    else
-      return unknown("parked action", action);
-    out.name += " parked";
-    out.name += " " + action;
-    out.args.assign(args.begin() + 2, args.end());
+  if (word == "replay" || word == "retention") {
+    out.command = word == "replay" ? Command::kReplay : Command::kRetention;
+    out.name += " " + word;
+    out.args.assign(args.begin() + 1, args.end());
     return out;
-  } else {
-    return unknown("command", word);
   }
-  out.name += " " + word;
-  out.args.assign(args.begin() + static_cast<long>(used), args.end());
+  if (word != "parked") return unknown("command", word);
+
+  const std::string action = args.size() > 1 ? args[1] : "";
+  if (action == "--help" || action == "-h") {
+    std::cout << "Usage: outbox-relay parked list|retry|skip [flags]\n\n" << kCommandsHelp << "\n";
+    return core::kExitOk;
+  }
+  if (action.empty() || action[0] == '-') {
+    std::cerr << "outbox-relay: error: 'parked' needs an action: list, retry or skip (see "
+                 "outbox-relay parked --help)\n";
+    return core::kExitUsage;
+  }
+  if (action == "list") {
+    out.command = Command::kParkedList;
+  } else if (action == "retry") {
+    out.command = Command::kParkedRetry;
+  } else if (action == "skip") {
+    out.command = Command::kParkedSkip;
+  } else {
+    return unknown("parked action", action);
+  }
+  out.name += " parked " + action;
+  out.args.assign(args.begin() + 2, args.end());
   return out;
 }
 
