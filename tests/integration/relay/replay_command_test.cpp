@@ -181,3 +181,17 @@ TEST_CASE("replay of a range without published rows sends nothing and succeeds")
   CHECK(replay.exit_code == 0);
   CHECK(replay.output.find("Nothing to replay") != std::string::npos);
 }
+
+TEST_CASE("replay draws a progress bar when stderr is a terminal") {
+  RelayFixture f;
+  fivePublishedCustomers(f);
+  // script(1) runs the command on a pseudo-terminal and copies what it wrote.
+  const std::string command = testing::binaryPath("src/outbox/outbox-relay") +
+                              " replay --database-url '" + f.db().url() + "' --brokers " +
+                              testing::kafkaBrokers() + " --from-id 1 --to-id 10 --log-level warn";
+  const auto r = testing::runCommand("script -qec \"" + command + "\" /dev/null");
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(r.output.find("\r[##############################]  10/10  100.0%") != std::string::npos);
+  CHECK(r.output.find("rows/s  ETA 0:00") != std::string::npos);
+  CHECK(r.output.find("replay: 10/10 rows") == std::string::npos);  // no plain lines on a terminal
+}
