@@ -69,8 +69,8 @@ std::string formatReplaySummary(const ReplayPlan& plan, const ReplayOutcome& out
   if (outcome.interrupted) out += "Interrupted by a signal.\n";
   if (outcome.failed > 0 || outcome.not_attempted > 0) {
     out += std::to_string(outcome.not_attempted) + " rows were not attempted.";
-    if (outcome.first_failed_id) {
-      out += " Resume with --from-id " + std::to_string(*outcome.first_failed_id) + ".";
+    if (outcome.resume_from_id) {
+      out += " Resume with --from-id " + std::to_string(*outcome.resume_from_id) + ".";
     }
     out += "\n";
   }
@@ -120,16 +120,14 @@ int runReplayCommand(const Invocation& invocation) {
                             static_cast<std::uint64_t>(plan->total), config.progress_interval);
   auto outcome = replayRows(config, *plan, **source, **producer, progress, stopping);
   progress.finish();
-  const bool interrupted = stopping.exchange(true);
+  stopping = true;
   if (signals.joinable()) {
     pthread_kill(signals.native_handle(), SIGTERM);
     signals.join();
   }
   if (!outcome) return core::app::fail(program, outcome.error());
-  if (interrupted) outcome->interrupted = true;
   std::cout << formatReplaySummary(*plan, *outcome);
-  const bool complete =
-      outcome->failed == 0 && !outcome->interrupted && outcome->not_attempted == 0;
+  const bool complete = outcome->failed == 0 && outcome->not_attempted == 0;
   if (!complete) {
     std::cerr << program << ": error: " << outcome->failed << " of " << plan->total
               << " rows failed or were not sent\n";

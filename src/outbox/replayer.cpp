@@ -54,6 +54,7 @@ core::Result<ReplayOutcome> replayRows(const ReplayConfig& config, const ReplayP
   std::optional<core::Error> read_error;
   std::int64_t after = plan.min_id - 1;
   std::int64_t failed_to_queue = 0;
+  std::int64_t last_queued = plan.min_id - 1;
   bool stop_reading = false;
   while (!stop_reading && !stopping) {
     auto page = source.page(config.range, after, plan.max_id, config.batch_size);
@@ -77,6 +78,7 @@ core::Result<ReplayOutcome> replayRows(const ReplayConfig& config, const ReplayP
         break;
       }
       ++tally.produced;
+      last_queued = row.id;
       tally.in_flight.insert(row.id);
       producer.poll(0);
       tally.collect(producer);
@@ -89,7 +91,6 @@ core::Result<ReplayOutcome> replayRows(const ReplayConfig& config, const ReplayP
     }
     after = page->back().id;
   }
-  tally.outcome.interrupted = stopping.load();
 
   // Every produced message gets its report (or the deadline passes).
   const auto deadline = Clock::now() + config.delivery_timeout + std::chrono::seconds(5);
@@ -103,6 +104,12 @@ core::Result<ReplayOutcome> replayRows(const ReplayConfig& config, const ReplayP
   for (const auto id : unreported) tally.fail(id, "no delivery report within the delivery timeout");
   tally.outcome.not_attempted =
       std::max<std::int64_t>(0, plan.total - tally.produced - failed_to_queue);
+  tally.outcome.interrupted = stopping.load() && tally.outcome.not_attempted > 0;
+  if (tally.outcome.first_failed_id) {
+    tally.outcome.resume_from_id = tally.outcome.first_failed_id;
+  } else if (tally.outcome.not_attempted > 0) {
+    tally.outcome.resume_from_id = last_queued + 1;
+  }
   if (read_error) return *read_error;
   return tally.outcome;
 }

@@ -21,11 +21,14 @@ namespace outbox {
 
 struct ReplayOutcome {
   std::int64_t delivered = 0;
-  std::int64_t failed = 0;                      // refused, timed out, or never sent after a failure
-  std::int64_t not_attempted = 0;               // rows of the plan left unsent (failure or stop)
-  std::optional<std::int64_t> first_failed_id;  // resume from here with --from-id
+  std::int64_t failed = 0;         // refused, timed out, or never sent after a failure
+  std::int64_t not_attempted = 0;  // rows of the plan left unsent (failure or stop)
+  std::optional<std::int64_t> first_failed_id;
+  // Where a re-run with --from-id picks up: the first failed id, or the id
+  // after the last one sent when the run stopped early. Empty when complete.
+  std::optional<std::int64_t> resume_from_id;
   std::string first_error;
-  bool interrupted = false;
+  bool interrupted = false;                             // stopped early by a signal
   std::map<std::string, std::int64_t> per_destination;  // delivered rows by topic
 };
 

@@ -4,9 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <set>
 
 #include "integration/relay/relay_fixture.hpp"
+#include "support/child_process.hpp"
 
 using testing::RelayFixture;
 
@@ -194,4 +196,38 @@ TEST_CASE("replay draws a progress bar when stderr is a terminal") {
   CHECK(r.output.find("\r[##############################]  10/10  100.0%") != std::string::npos);
   CHECK(r.output.find("rows/s  ETA 0:00") != std::string::npos);
   CHECK(r.output.find("replay: 10/10 rows") == std::string::npos);  // no plain lines on a terminal
+}
+
+TEST_CASE(
+    "replay stopped by SIGINT waits for what is in flight, exits 1 and says where to resume") {
+  RelayFixture f;
+  fivePublishedCustomers(f);
+  // One message in the producer's queue at a time, each held back 300 ms:
+  // ten rows take seconds, so the signal lands mid-run.
+  testing::ChildProcess replay(
+      {testing::binaryPath("src/outbox/outbox-relay"), "replay", "--database-url", f.db().url(),
+       "--brokers", testing::kafkaBrokers(), "--from-id", "1", "--to-id", "10", "--progress",
+       "none", "-X", "queue.buffering.max.messages=1", "-X", "linger.ms=300"});
+  REQUIRE_MESSAGE(
+      testing::waitUntil(
+          [&]() { return replay.output().find("replaying 10 rows") != std::string::npos; },
+          std::chrono::seconds(20)),
+      replay.output());
+  replay.signal(SIGINT);
+  REQUIRE(replay.waitExit(std::chrono::seconds(30)) == 1);
+  const auto output = replay.output();
+  CAPTURE(output);
+  CHECK(output.find("Interrupted by a signal.") != std::string::npos);
+  const auto at = output.find("Resume with --from-id ");
+  REQUIRE(at != std::string::npos);
+  const auto resume = std::stoll(output.substr(at + 22));
+  // Everything below the resume point reached Kafka (once more), nothing from it on.
+  std::size_t replayed = 0;
+  for (const auto& topic : {f.topics().crud, f.topics().notification}) {
+    for (const auto& m : f.readTopic(topic, 5))
+      replayed += RelayFixture::header(m, "replay") ? 1 : 0;
+  }
+  CHECK(resume > 1);
+  CHECK(resume <= 10);
+  CHECK(replayed == static_cast<std::size_t>(resume - 1));
 }

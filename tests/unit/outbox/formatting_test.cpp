@@ -91,10 +91,20 @@ TEST_CASE("the replay summary says what went where and where to resume") {
   failed.failed = 2;
   failed.not_attempted = 4;
   failed.first_failed_id = 5;
+  failed.resume_from_id = 5;
   failed.first_error = "timed out";
   const auto text = formatReplaySummary(plan, failed);
   CHECK(text.find("2 failed, first at id 5: timed out") != std::string::npos);
   CHECK(text.find("Resume with --from-id 5") != std::string::npos);
+  ReplayOutcome stopped;
+  stopped.delivered = 3;
+  stopped.not_attempted = 7;
+  stopped.interrupted = true;
+  stopped.resume_from_id = 4;
+  const auto interrupted = formatReplaySummary(plan, stopped);
+  CHECK(interrupted.find("Interrupted by a signal.") != std::string::npos);
+  CHECK(interrupted.find("7 rows were not attempted. Resume with --from-id 4.") !=
+        std::string::npos);
 }
 
 TEST_CASE("a replayed message keeps key and payload and adds the replay headers") {
