@@ -206,3 +206,31 @@ TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM
   CHECK(worker.output().find("state: stopped") != std::string::npos);
   CHECK(worker.output().find("smtp=smtp://") != std::string::npos);
 }
+
+TEST_CASE("SMTP credentials never reach the log or the retry log") {
+  NotificationFixture f;
+  const auto port = std::to_string(testing::closedPort());
+  auto args = testing::workerArgs(f, "smtp://mailer:url-secret-77@127.0.0.1:" + port,
+                                  f.topic() + "-secret");
+  for (const char* extra :
+       {"--smtp-user", "mailer", "--smtp-password", "flag-secret-42", "--log-level", "debug"}) {
+    args.push_back(extra);
+  }
+  const auto e = NotificationFixture::event(testing::uniqueName("credentials"));
+  f.produce(e);
+  WorkerProcess worker(args);
+  REQUIRE_MESSAGE(testing::waitUntil([&]() { return worker.metricsPort() > 0; }), worker.output());
+  testing::HttpClient http("http://127.0.0.1:" + std::to_string(worker.metricsPort()));
+  REQUIRE(testing::waitUntil([&]() {
+    return http.get("/metrics").body.find("\nnotification_retried_total 1\n") != std::string::npos;
+  }));
+  CHECK(worker.stop(SIGTERM) == 0);
+  const auto log = worker.output();
+  CHECK(log.find("smtp=smtp://***@127.0.0.1:" + port) != std::string::npos);
+  CHECK(log.find("flag-secret-42") == std::string::npos);
+  CHECK(log.find("url-secret-77") == std::string::npos);
+  const auto retried = f.readTopic(f.retryTopic(), 1);
+  REQUIRE(retried.size() == 1);
+  CHECK(retried[0].payload.find("flag-secret-42") == std::string::npos);
+  CHECK(retried[0].payload.find("url-secret-77") == std::string::npos);
+}
