@@ -29,7 +29,7 @@ class RelayFixture {
     REQUIRE(core::db::migrate(c, *files).ok());
     auto created = core::kafka::createTopics(
         kafkaBrokers(), {{topics_.crud, 1, 1, {}}, {topics_.notification, 1, 1, {}}});
-    REQUIRE_MESSAGE(created.ok(), created.ok() ? "" : created.error().message);
+    REQUIRE_MESSAGE(created.ok(), (created.ok() ? std::string() : created.error().message));
     pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
         db_.url(), 8, std::chrono::seconds(10), 5,
         [](pqxx::connection& conn) { api::CustomerStore::prepareStatements(conn); }});
@@ -54,12 +54,12 @@ class RelayFixture {
         store_->create({"Customer " + std::to_string(n), "555 0" + std::to_string(10000 + n),
                         "c" + std::to_string(n) + "@example.com"},
                        "test", std::nullopt);
-    REQUIRE_MESSAGE(created.ok(), created.ok() ? "" : created.error().message);
+    REQUIRE_MESSAGE(created.ok(), (created.ok() ? std::string() : created.error().message));
     return created->customer.id;
   }
   void renameCustomer(std::int64_t id, const std::string& name) {
     auto updated = store_->update(id, {name, std::nullopt, std::nullopt}, std::nullopt, "test");
-    REQUIRE_MESSAGE(updated.ok(), updated.ok() ? "" : updated.error().message);
+    REQUIRE_MESSAGE(updated.ok(), (updated.ok() ? std::string() : updated.error().message));
   }
 
   long long scalar(const std::string& sql) const {
@@ -86,7 +86,7 @@ class RelayFixture {
   void publishAll() const {
     core::metrics::Registry metrics;
     auto done = outbox::Relay(relayOptions(), metrics).runOnce(std::chrono::seconds(10));
-    REQUIRE_MESSAGE(done.ok(), done.ok() ? "" : done.error().message);
+    REQUIRE_MESSAGE(done.ok(), (done.ok() ? std::string() : done.error().message));
   }
 
   // Runs the built outbox-relay: `words` (a command, or nothing for the
@@ -132,7 +132,7 @@ class RelayFixture {
     std::map<std::int64_t, std::vector<int>> out;
     for (const auto& m : messages) {
       auto event = core::json::decodeCrudEvent(m.payload);
-      REQUIRE_MESSAGE(event.ok(), event.ok() ? "" : event.error().message);
+      REQUIRE_MESSAGE(event.ok(), (event.ok() ? std::string() : event.error().message));
       CHECK(m.key == std::to_string(event->aggregate_id));
       out[event->aggregate_id].push_back(event->version);
     }

@@ -36,7 +36,7 @@ TEST_CASE("--once publishes every pending row in id order and marks it with its 
   core::metrics::Registry metrics;
   outbox::Relay relay(f.relayOptions(), metrics);
   auto done = relay.runOnce(std::chrono::seconds(10));
-  REQUIRE_MESSAGE(done.ok(), done.ok() ? "" : done.error().message);
+  REQUIRE_MESSAGE(done.ok(), (done.ok() ? std::string() : done.error().message));
   CHECK(f.unpublished() == 0);
   CHECK(f.scalar(
             "SELECT count(*) FROM outbox WHERE kafka_offset IS NULL OR kafka_partition <> 0") == 0);
