@@ -256,3 +256,25 @@ TEST_CASE("an SMTP server that never answers times out, and the event goes to th
   REQUIRE(event.retry_log.size() == 1);
   CHECK(event.retry_log[0].find("timed out") != std::string::npos);
 }
+
+TEST_CASE("a 451 reply is transient: the event goes to the retry topic, not to FAILED") {
+  NotificationFixture f;
+  testing::RejectingSmtpServer busy(451);
+  const auto e = NotificationFixture::event(testing::uniqueName("busy"));
+  f.produce(e);
+  {
+    auto options = f.options();
+    options.retry.base = std::chrono::seconds(30);
+    options.retry.max = std::chrono::seconds(30);
+    RunningNotifier worker(options, busy.url());
+    REQUIRE(testing::waitUntil([&]() { return worker.metric("notification_retried_total") == 1; }));
+    CHECK(worker.metric("notification_failed_total{reason=\"permanent\"}") == 0);
+  }
+  const auto retried = f.readTopic(f.retryTopic(), 1);
+  REQUIRE(retried.size() == 1);
+  const auto event = f.decode(retried[0]);
+  CHECK(event.retries == 1);
+  REQUIRE(event.retry_log.size() == 1);
+  CHECK(event.retry_log[0].find("451") != std::string::npos);
+  CHECK(f.readTopic(f.failedTopic(), 1, std::chrono::seconds(2)).empty());
+}

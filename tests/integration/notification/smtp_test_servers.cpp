@@ -73,7 +73,7 @@ std::uint16_t closedPort() {
   return port;
 }
 
-RejectingSmtpServer::RejectingSmtpServer() {
+RejectingSmtpServer::RejectingSmtpServer(int rcpt_reply) : rcpt_reply_(rcpt_reply) {
   listener_ = listenOnLoopback(port_);
   acceptor_ = std::thread([this]() {
     acceptLoop(listener_, stopping_, mutex_, sessions_, [this](int client) { serve(client); });
@@ -108,7 +108,9 @@ void RejectingSmtpServer::serve(int client) {
         writeAll(client, "250 OK\r\n");
       } else if (verb == "RCPT") {
         ++rejected_;
-        writeAll(client, "550 5.1.1 No such user here\r\n");
+        writeAll(client, rcpt_reply_ >= 500 ? "550 5.1.1 No such user here\r\n"
+                                            : std::to_string(rcpt_reply_) +
+                                                  " 4.2.1 Mailbox busy, try again later\r\n");
       } else if (verb == "QUIT") {
         writeAll(client, "221 Bye\r\n");
         ::close(client);

@@ -1,9 +1,9 @@
 #pragma once
 // Stand-ins for an SMTP server in integration tests, each on a port of its own:
 //  - closedPort(): a port that was just free; connecting is refused ("SMTP down").
-//  - RejectingSmtpServer: answers RCPT TO with 550. The real sink (aiosmtpd)
-//    accepts every well-formed recipient, so a 5xx reply can only be forced
-//    with a fake server; it is used for nothing else.
+//  - RejectingSmtpServer: answers RCPT TO with 550 (or another code). The
+//    real sink (aiosmtpd) accepts every well-formed recipient, so a 4xx or 5xx
+//    reply can only be forced with a fake server; it is used for nothing else.
 //  - SlowSmtpProxy: forwards to the real sink, holding each chunk the client
 //    sends for a fixed time. Every command before the server's final 250 is
 //    slowed, nothing after it: the kill -9 test uses it to land its kill well
@@ -31,7 +31,7 @@ std::uint16_t closedPort();
 
 class RejectingSmtpServer {
  public:
-  RejectingSmtpServer();
+  explicit RejectingSmtpServer(int rcpt_reply = 550);
   ~RejectingSmtpServer();
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
   int rejected() const { return rejected_.load(); }
@@ -42,6 +42,7 @@ class RejectingSmtpServer {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<int> rejected_{0};
+  int rcpt_reply_;
   std::thread acceptor_;
   std::mutex mutex_;
   std::vector<std::thread> sessions_;
