@@ -282,7 +282,9 @@ void Notifier::run() {
     if (!polled) {
       setProblem("kafka", polled.error().message);
       if (polled.error().kind == ErrorKind::kFatal) dropConsumer(polled.error().message);
-      sleepFor(backoff);
+      // librdkafka reconnects by itself; a short pause keeps error events
+      // from spinning without delaying due retry partitions for long.
+      sleepFor(std::min(backoff, milliseconds(1000)));
       backoff = std::min(backoff * 2, kMaxBackoff);
       continue;
     }
