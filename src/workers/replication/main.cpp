@@ -47,12 +47,12 @@ int runCommand(const std::vector<std::string>& args) {
   if (auto reachable = core::db::checkDatabase(options.database_url); !reachable) {
     return core::app::fail(kProgram, reachable.error());
   }
+  if (auto reachable = core::kafka::checkBrokers(options.brokers); !reachable) {
+    return core::app::fail(kProgram, reachable.error());
+  }
   {
     replication::ReplicaStore store(options.database_url);
     if (auto schema = store.connect(); !schema) return core::app::fail(kProgram, schema.error());
-  }
-  if (auto reachable = core::kafka::checkBrokers(options.brokers); !reachable) {
-    return core::app::fail(kProgram, reachable.error());
   }
 
   core::metrics::Registry metrics;

@@ -75,8 +75,11 @@ core::Status validateRow(const core::domain::Customer& row) {
   if (row.id < 1) return invalid("after_change.id must be positive");
   if (row.version < 1) return invalid("version must be at least 1");
   const std::pair<const char*, const std::string*> texts[] = {
-      {"name", &row.name},         {"phone", &row.phone},           {"email", &row.email},
-      {"created_by", &row.created_by}, {"updated_by", &row.updated_by},
+      {"name", &row.name},
+      {"phone", &row.phone},
+      {"email", &row.email},
+      {"created_by", &row.created_by},
+      {"updated_by", &row.updated_by},
   };
   for (const auto& [field, value] : texts) {
     if (!isStorableText(*value)) {

@@ -68,8 +68,8 @@ bool isValidListenAddress(const std::string& address) {
 }
 
 std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<std::string>& args) {
-  core::config::CommandLine cli(kProgram, "replication-worker [flags] | replication-worker verify [flags]",
-                                kSummary);
+  core::config::CommandLine cli(
+      kProgram, "replication-worker [flags] | replication-worker verify [flags]", kSummary);
   const ReplicatorOptions defaults;
   cli.add("replica-database-url", po::value<std::string>(),
           "PostgreSQL URL of the replica database", "REPLICA_DATABASE_URL");
@@ -142,8 +142,8 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
     return *e;
   }
   o.dead_letter_timeout = std::chrono::milliseconds(cli.get<long>("dlq-timeout-ms"));
-  if (auto e = checkRange(cli, "commit-interval-ms", cli.get<long>("commit-interval-ms"), 1,
-                          3600000)) {
+  if (auto e =
+          checkRange(cli, "commit-interval-ms", cli.get<long>("commit-interval-ms"), 1, 3600000)) {
     return *e;
   }
   o.kafka_commit_interval = std::chrono::milliseconds(cli.get<long>("commit-interval-ms"));
@@ -168,7 +168,8 @@ std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>
           "PostgreSQL URL of the source (customers) database", "DATABASE_URL");
   cli.add("replica-database-url", po::value<std::string>(),
           "PostgreSQL URL of the replica database", "REPLICA_DATABASE_URL");
-  cli.add("max-differences", po::value<long>()->default_value(static_cast<long>(defaults.max_listed)),
+  cli.add("max-differences",
+          po::value<long>()->default_value(static_cast<long>(defaults.max_listed)),
           "differences printed in full (all are counted)", "VERIFY_MAX_DIFFERENCES");
   cli.add("chunk-size", po::value<long>()->default_value(static_cast<long>(defaults.chunk_size)),
           "customers per compared chunk", "VERIFY_CHUNK_SIZE");

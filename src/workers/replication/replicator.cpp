@@ -20,7 +20,7 @@ constexpr std::chrono::milliseconds kFirstBackoff{200};
 
 // From milliseconds to an hour: a backlog is applied long after its events.
 std::vector<double> applyLatencyBuckets() {
-  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,  1,
           2.5,   5,      10,    30,   60,    120,  300, 600,  1800, 3600};
 }
 
@@ -46,14 +46,15 @@ Replicator::Replicator(ReplicatorOptions options, core::metrics::Registry& metri
           metrics.counter("replication_events_skipped_total", kSkippedHelp, {{"reason", "stale"}})),
       skipped_superseded_(metrics.counter("replication_events_skipped_total", kSkippedHelp,
                                           {{"reason", "superseded"}})),
-      dead_lettered_(metrics.counter("replication_events_dead_lettered_total",
-                                     "Malformed or unsupported events sent to the dead-letter topic")),
+      dead_lettered_(
+          metrics.counter("replication_events_dead_lettered_total",
+                          "Malformed or unsupported events sent to the dead-letter topic")),
       batches_(metrics.counter("replication_batches_total", "Batches committed to the replica")),
       batch_seconds_(metrics.histogram("replication_batch_duration_seconds",
                                        "Time to parse, dead-letter and apply one batch")),
       apply_latency_seconds_(metrics.histogram(
-          "replication_apply_latency_seconds", "From the event's event_ts to its commit in the replica",
-          {}, applyLatencyBuckets())) {
+          "replication_apply_latency_seconds",
+          "From the event's event_ts to its commit in the replica", {}, applyLatencyBuckets())) {
   metrics.gauge("replication_ready", "1 when the replica database and the brokers are reachable",
                 [this]() { return problem().empty() ? 1.0 : 0.0; });
   metrics.gauge("replication_assigned_partitions", "Partitions assigned to this worker", [this]() {
@@ -112,22 +113,23 @@ void Replicator::trackPartition(std::int32_t partition) {
   }
   const core::metrics::Labels labels = {{"topic", options_.topic},
                                         {"partition", std::to_string(partition)}};
-  metrics_.gauge("replication_last_applied_offset",
-                 "Offset of the last event recorded in the replica (-1: none yet)",
-                 [this, partition]() {
-                   std::lock_guard<std::mutex> lock(status_mutex_);
-                   auto it = last_applied_offset_.find(partition);
-                   return it == last_applied_offset_.end() ? -1.0 : static_cast<double>(it->second);
-                 },
-                 labels);
-  metrics_.gauge("replication_consumer_lag",
-                 "Events on the partition after the offset stored in the replica",
-                 [this, partition]() {
-                   std::lock_guard<std::mutex> lock(status_mutex_);
-                   auto it = lag_.find(partition);
-                   return it == lag_.end() ? 0.0 : static_cast<double>(it->second);
-                 },
-                 labels);
+  metrics_.gauge(
+      "replication_last_applied_offset",
+      "Offset of the last event recorded in the replica (-1: none yet)",
+      [this, partition]() {
+        std::lock_guard<std::mutex> lock(status_mutex_);
+        auto it = last_applied_offset_.find(partition);
+        return it == last_applied_offset_.end() ? -1.0 : static_cast<double>(it->second);
+      },
+      labels);
+  metrics_.gauge(
+      "replication_consumer_lag", "Events on the partition after the offset stored in the replica",
+      [this, partition]() {
+        std::lock_guard<std::mutex> lock(status_mutex_);
+        auto it = lag_.find(partition);
+        return it == lag_.end() ? 0.0 : static_cast<double>(it->second);
+      },
+      labels);
 }
 
 core::Status Replicator::ensureStore() {
@@ -291,14 +293,16 @@ Replicator::Pass Replicator::runBatch() {
   if (!letters.empty()) {
     if (auto ready = ensureDeadLetters(); !ready) {
       setKafkaProblem("dead-letter producer: " + ready.error().message);
-      metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", "dead_letter"}}).increment();
+      metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", "dead_letter"}})
+          .increment();
       restartConsumer("cannot create the dead-letter producer: " + ready.error().message);
       return Pass::kFailed;
     }
     if (auto sent = dead_letters_->send(letters, options_.dead_letter_timeout); !sent) {
       setKafkaProblem("dead-letter topic " + options_.dead_letter_topic + ": " +
                       sent.error().message);
-      metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", "dead_letter"}}).increment();
+      metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", "dead_letter"}})
+          .increment();
       restartConsumer("dead-lettering failed: " + sent.error().message);
       return Pass::kFailed;
     }
@@ -321,8 +325,9 @@ Replicator::Pass Replicator::runBatch() {
     const char* kind = error.kind == ErrorKind::kConflict ? "fenced" : "database";
     metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", kind}}).increment();
     if (error.kind != ErrorKind::kConflict) setDatabaseProblem(error.message);
-    restartConsumer(std::string(error.kind == ErrorKind::kConflict ? "fenced: " : "apply failed: ") +
-                    error.message);
+    restartConsumer(
+        std::string(error.kind == ErrorKind::kConflict ? "fenced: " : "apply failed: ") +
+        error.message);
     return Pass::kFailed;
   }
   setDatabaseProblem("");
@@ -411,7 +416,8 @@ void Replicator::housekeeping() {
   setDatabaseProblem("");
   if (!consumer_) return;
   // With nothing assigned, partition 0 still tells whether the brokers answer.
-  const std::set<std::int32_t> partitions = assigned_.empty() ? std::set<std::int32_t>{0} : assigned_;
+  const std::set<std::int32_t> partitions =
+      assigned_.empty() ? std::set<std::int32_t>{0} : assigned_;
   for (const auto partition : partitions) {
     auto marks = consumer_->watermarks(options_.topic, partition, 1000);
     if (!marks) {

@@ -39,7 +39,7 @@ struct ReplicatorOptions {
   std::string dead_letter_topic = kDefaultDeadLetterTopic;
   core::kafka::Properties kafka_properties;  // -X overrides (consumer and DLQ producer)
   std::size_t batch_size = 1000;
-  std::chrono::milliseconds poll_timeout{500};         // wait for a batch's first message
+  std::chrono::milliseconds poll_timeout{500};           // wait for a batch's first message
   std::chrono::milliseconds dead_letter_timeout{30000};  // wait for the DLQ acknowledgement
   std::chrono::milliseconds kafka_commit_interval{1000};
   std::chrono::milliseconds lag_interval{2000};  // lag gauge and idle health checks

@@ -35,8 +35,8 @@ constexpr const char* kChunkHash =
 constexpr const char* kChunkRows =
     "SELECT " VERIFY_COLUMNS " FROM customers WHERE id > $1 AND id <= $2 ORDER BY id";
 
-constexpr const char* kFieldNames[] = {"id",         "version",    "deleted",    "name",
-                                       "phone",      "email",      "created_on", "updated_on",
+constexpr const char* kFieldNames[] = {"id",         "version",   "deleted",    "name",
+                                       "phone",      "email",     "created_on", "updated_on",
                                        "created_by", "updated_by"};
 constexpr std::size_t kFieldCount = sizeof kFieldNames / sizeof kFieldNames[0];
 
@@ -95,7 +95,8 @@ class Side {
       Row row;
       row.id = r[0].as<std::int64_t>();
       for (std::size_t i = 0; i < kFieldCount; ++i) {
-        row.fields.emplace_back(r[static_cast<int>(i)].is_null() ? "NULL" : r[static_cast<int>(i)].c_str());
+        row.fields.emplace_back(r[static_cast<int>(i)].is_null() ? "NULL"
+                                                                 : r[static_cast<int>(i)].c_str());
       }
       out.push_back(std::move(row));
     }

@@ -17,7 +17,7 @@ namespace replication {
 struct VerifyOptions {
   std::string source_url;
   std::string replica_url;
-  std::size_t max_listed = 20;   // differences kept in full
+  std::size_t max_listed = 20;     // differences kept in full
   std::size_t chunk_size = 10000;  // customers per hashed chunk
 };
 
@@ -40,7 +40,7 @@ struct VerifyReport {
   std::size_t extra = 0;
   std::size_t different = 0;
   std::size_t chunks = 0;
-  std::size_t chunks_read = 0;  // chunks whose hashes differed
+  std::size_t chunks_read = 0;     // chunks whose hashes differed
   std::vector<Difference> listed;  // the first max_listed, in id order
 
   bool equal() const { return missing == 0 && extra == 0 && different == 0; }

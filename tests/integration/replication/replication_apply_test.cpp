@@ -47,7 +47,8 @@ TEST_CASE("inserts, updates and deletes are applied, a delete as a tombstone kee
   CHECK(stats.dead_lettered == 0);
 }
 
-TEST_CASE("out-of-order and stale events: the newest version wins and a deleted customer stays deleted") {
+TEST_CASE(
+    "out-of-order and stale events: the newest version wins and a deleted customer stays deleted") {
   ReplicationFixture f;
   // Customer 10: v3 arrives first, then the older v1 and v2.
   f.produce(CrudEventType::kUpdated, 10, 3);
@@ -124,7 +125,8 @@ TEST_CASE("redelivery to a new consumer group leaves the replica unchanged and c
   CHECK(stats.stale >= 20);  // at least one per customer
 }
 
-TEST_CASE("a restarted worker resumes at the offsets stored in the replica, so no event applies twice") {
+TEST_CASE(
+    "a restarted worker resumes at the offsets stored in the replica, so no event applies twice") {
   ReplicationFixture f;
   const int customers = 30;
   for (int id = 1; id <= customers; ++id) f.produce(CrudEventType::kCreated, id, 1);
@@ -154,19 +156,21 @@ TEST_CASE("a restarted worker resumes at the offsets stored in the replica, so n
   CHECK(f.scalar("SELECT count(*) FROM customers") == customers);
 }
 
-TEST_CASE("malformed and unknown-schema events are dead-lettered with their offset and the worker goes on") {
+TEST_CASE(
+    "malformed and unknown-schema events are dead-lettered with their offset and the worker goes "
+    "on") {
   ReplicationFixture f;
-  f.produce(CrudEventType::kCreated, 1, 1);                            // offset 0
-  f.produceRaw("2", "{this is not JSON");                              // offset 1
-  auto future = testing::crudEvent(CrudEventType::kCreated, 3, 1);     // offset 2
+  f.produce(CrudEventType::kCreated, 1, 1);                         // offset 0
+  f.produceRaw("2", "{this is not JSON");                           // offset 1
+  auto future = testing::crudEvent(CrudEventType::kCreated, 3, 1);  // offset 2
   auto text = core::json::encodeCrudEvent(future);
   text.replace(text.find("\"schema_version\":1"), 18, "\"schema_version\":9");
   f.produceRaw("3", text);
   auto unknown = core::json::encodeCrudEvent(testing::crudEvent(CrudEventType::kCreated, 4, 1));
   unknown.replace(unknown.find("\"app_event_type\":100"), 20, "\"app_event_type\":999");
-  f.produceRaw("4", unknown);                                          // offset 3
-  f.produceRaw("5", R"({"schema_version":1,"id":"x"})");             // offset 4: fields missing
-  f.produce(CrudEventType::kCreated, 6, 1);                            // offset 5
+  f.produceRaw("4", unknown);                             // offset 3
+  f.produceRaw("5", R"({"schema_version":1,"id":"x"})");  // offset 4: fields missing
+  f.produce(CrudEventType::kCreated, 6, 1);               // offset 5
   f.flush();
   const auto options = f.options();
   RunningReplicator worker(options);
@@ -212,8 +216,9 @@ TEST_CASE("a lost replica session is reopened and replication goes on") {
   RunningReplicator worker(options);
   REQUIRE(f.waitForStoredOffset(options.group_id, 1));
   // Kill the worker's sessions (only this test's database).
-  f.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-         "AND application_name = 'replication-worker'");
+  f.exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND application_name = 'replication-worker'");
   f.produce(CrudEventType::kUpdated, 1, 2);
   f.produce(CrudEventType::kCreated, 2, 1);
   f.flush();

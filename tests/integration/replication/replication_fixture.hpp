@@ -84,7 +84,8 @@ class ReplicationFixture {
   ReplicationFixture()
       : replica_("it_replica"), topic_(uniqueName("it-crud")), dlq_(topic_ + "-DLQ") {
     migrateReplica(replica_.url());
-    auto created = core::kafka::createTopics(kafkaBrokers(), {{topic_, 1, 1, {}}, {dlq_, 1, 1, {}}});
+    auto created =
+        core::kafka::createTopics(kafkaBrokers(), {{topic_, 1, 1, {}}, {dlq_, 1, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), created.error().message);
     auto producer = core::kafka::Producer::create({kafkaBrokers(), "it-replication", true, {}});
     REQUIRE_MESSAGE(producer.ok(), producer.error().message);
@@ -155,7 +156,7 @@ class ReplicationFixture {
         "WHERE id = " +
         std::to_string(id));
     if (r.empty()) return std::nullopt;
-    return ReplicaRow{r[0][0].as<std::int64_t>(), r[0][1].c_str(), r[0][2].as<std::int32_t>(),
+    return ReplicaRow{r[0][0].as<std::int64_t>(), r[0][1].c_str(),   r[0][2].as<std::int32_t>(),
                       r[0][3].as<bool>(),         r[0][4].as<int>(), r[0][5].as<std::int64_t>()};
   }
 

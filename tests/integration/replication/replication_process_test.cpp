@@ -56,7 +56,8 @@ testing::CommandResult runWorker(const std::string& flags) {
 
 }  // namespace
 
-TEST_CASE("kill -9 in the middle of a backlog, then a restart: the replica ends equal to the source") {
+TEST_CASE(
+    "kill -9 in the middle of a backlog, then a restart: the replica ends equal to the source") {
   testing::ReplicationFixture f;
   testing::TempDatabase source("it_repl_source");
   migrateSource(source.url());
@@ -69,8 +70,9 @@ TEST_CASE("kill -9 in the middle of a backlog, then a restart: the replica ends 
     for (int id = 1; id <= customers; ++id) {
       const bool last = v == versions;
       const bool deleted = last && id % 7 == 0;
-      const auto type = v == 1 ? CrudEventType::kCreated
-                               : deleted ? CrudEventType::kDeleted : CrudEventType::kUpdated;
+      const auto type = v == 1    ? CrudEventType::kCreated
+                        : deleted ? CrudEventType::kDeleted
+                                  : CrudEventType::kUpdated;
       f.produce(type, id, v);
       if (last) final_rows.push_back(testing::customerState(id, v, deleted));
     }
@@ -80,10 +82,22 @@ TEST_CASE("kill -9 in the middle of a backlog, then a restart: the replica ends 
   insertSource(source.url(), final_rows);
 
   const std::string group = testing::uniqueName("it-group");
-  const std::vector<std::string> args = {
-      "--replica-database-url", f.replica().url(), "--brokers", testing::kafkaBrokers(),
-      "--topic", f.topic(), "--dlq-topic", f.dlq(), "--group-id", group,
-      "--batch-size", "20", "--metrics-address", "127.0.0.1:0", "--log-level", "warn"};
+  const std::vector<std::string> args = {"--replica-database-url",
+                                         f.replica().url(),
+                                         "--brokers",
+                                         testing::kafkaBrokers(),
+                                         "--topic",
+                                         f.topic(),
+                                         "--dlq-topic",
+                                         f.dlq(),
+                                         "--group-id",
+                                         group,
+                                         "--batch-size",
+                                         "20",
+                                         "--metrics-address",
+                                         "127.0.0.1:0",
+                                         "--log-level",
+                                         "warn"};
   const auto log = logPath("replication-kill");
   std::int64_t at_kill = -1;
   {
@@ -98,8 +112,7 @@ TEST_CASE("kill -9 in the middle of a backlog, then a restart: the replica ends 
   CHECK(at_kill < total);  // it really died in the middle
 
   testing::WorkerProcess restarted(args, log);
-  REQUIRE_MESSAGE(f.waitForStoredOffset(group, total, std::chrono::seconds(120)),
-                  restarted.log());
+  REQUIRE_MESSAGE(f.waitForStoredOffset(group, total, std::chrono::seconds(120)), restarted.log());
   restarted.signal(SIGTERM);
   CHECK(restarted.wait(std::chrono::seconds(20)) == 0);
 
@@ -109,9 +122,9 @@ TEST_CASE("kill -9 in the middle of a backlog, then a restart: the replica ends 
   CHECK(f.scalar("SELECT max(apply_count) FROM customers") <= versions);
   CHECK(f.scalar("SELECT count(*) FROM customers WHERE version = " + std::to_string(versions)) ==
         customers);
-  const auto verify = testing::runCommand(binary() + " verify --source-database-url " +
-                                          source.url() + " --replica-database-url " +
-                                          f.replica().url() + " --chunk-size 64");
+  const auto verify =
+      testing::runCommand(binary() + " verify --source-database-url " + source.url() +
+                          " --replica-database-url " + f.replica().url() + " --chunk-size 64");
   CHECK_MESSAGE(verify.exit_code == 0, verify.output);
   CHECK(verify.output.find("EQUAL: source rows=300 replica rows=300") != std::string::npos);
   std::filesystem::remove(log);
@@ -123,13 +136,13 @@ TEST_CASE("SIGTERM finishes and records the current batch, then exits 0") {
   f.flush();
   const std::string group = testing::uniqueName("it-group");
   const auto log = logPath("replication-term");
-  testing::WorkerProcess worker({"--replica-database-url", f.replica().url(), "--brokers",
-                                 testing::kafkaBrokers(), "--topic", f.topic(), "--dlq-topic",
-                                 f.dlq(), "--group-id", group, "--batch-size", "10",
-                                 "--metrics-address", "127.0.0.1:0"},
-                                log);
-  REQUIRE(testing::waitUntil([&]() { return f.storedOffset(group) > 0; },
-                             std::chrono::seconds(60), std::chrono::milliseconds(5)));
+  testing::WorkerProcess worker(
+      {"--replica-database-url", f.replica().url(), "--brokers", testing::kafkaBrokers(), "--topic",
+       f.topic(), "--dlq-topic", f.dlq(), "--group-id", group, "--batch-size", "10",
+       "--metrics-address", "127.0.0.1:0"},
+      log);
+  REQUIRE(testing::waitUntil([&]() { return f.storedOffset(group) > 0; }, std::chrono::seconds(60),
+                             std::chrono::milliseconds(5)));
   worker.signal(SIGTERM);
   REQUIRE(worker.wait(std::chrono::seconds(20)) == 0);
   // What it recorded is exactly what it applied: stored offset = rows.
@@ -174,8 +187,9 @@ TEST_CASE("verify exits 0 when source and replica match, 1 with the differences 
     pqxx::work tx(c);
     tx.exec("UPDATE customers SET name = 'Someone Else' WHERE id = 2");
     tx.exec("DELETE FROM customers WHERE id = 5");  // a tombstone lost
-    tx.exec("INSERT INTO customers (id, name, phone, email, version, created_on, updated_on, "
-            "last_event_id) VALUES (99, 'ghost', '', '', 1, now(), now(), 'e')");
+    tx.exec(
+        "INSERT INTO customers (id, name, phone, email, version, created_on, updated_on, "
+        "last_event_id) VALUES (99, 'ghost', '', '', 1, now(), now(), 'e')");
     tx.commit();
   }
   {
@@ -186,13 +200,15 @@ TEST_CASE("verify exits 0 when source and replica match, 1 with the differences 
   }
   const auto different = runWorker(flags);
   CHECK(different.exit_code == 1);
-  CHECK(different.output.find("differs id=2: name source=\"Customer 2 v3\" replica=\"Someone Else\"") !=
+  CHECK(different.output.find(
+            "differs id=2: name source=\"Customer 2 v3\" replica=\"Someone Else\"") !=
         std::string::npos);
   CHECK(different.output.find("missing id=5") != std::string::npos);
   CHECK(different.output.find("tombstone") != std::string::npos);
   CHECK(different.output.find("id=99") != std::string::npos);
   CHECK(different.output.find("differs id=7: version") != std::string::npos);
-  CHECK(different.output.find("DIFFERENT: source rows=12 replica rows=12 missing=1 extra=1 different=2") !=
+  CHECK(different.output.find(
+            "DIFFERENT: source rows=12 replica rows=12 missing=1 extra=1 different=2") !=
         std::string::npos);
 
   const auto limited = runWorker(flags + " --max-differences 1");
@@ -202,7 +218,8 @@ TEST_CASE("verify exits 0 when source and replica match, 1 with the differences 
 
 TEST_CASE("bad flags and a bad replica database give a one-line error and a non-zero exit") {
   const std::string replica = testing::pgUrlBase() + "/postgres";
-  const std::string good = "--replica-database-url " + replica + " --brokers " + testing::kafkaBrokers();
+  const std::string good =
+      "--replica-database-url " + replica + " --brokers " + testing::kafkaBrokers();
   struct Case {
     std::string flags;
     std::string expected;

@@ -64,7 +64,8 @@ std::string errorOf(const core::kafka::ConsumedMessage& m) {
 }  // namespace
 
 TEST_CASE("a valid update becomes a typed change with its offset and event metadata") {
-  auto change = replication::parseChange(message(core::json::encodeCrudEvent(event(CrudEventType::kUpdated, 42, 3))));
+  auto change = replication::parseChange(
+      message(core::json::encodeCrudEvent(event(CrudEventType::kUpdated, 42, 3))));
   REQUIRE_MESSAGE(change.ok(), change.error().message);
   CHECK(change->type == CrudEventType::kUpdated);
   CHECK(change->row == customer(42, 3));

@@ -33,9 +33,8 @@ class CleanEnvironment {
   std::map<std::string, std::string> saved_;
 };
 
-const std::vector<std::string> kRequired = {"--replica-database-url",
-                                            "postgresql://u@h:1/customers_replica", "--brokers",
-                                            "h:9092"};
+const std::vector<std::string> kRequired = {
+    "--replica-database-url", "postgresql://u@h:1/customers_replica", "--brokers", "h:9092"};
 
 std::vector<std::string> with(std::vector<std::string> extra) {
   auto args = kRequired;

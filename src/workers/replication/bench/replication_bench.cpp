@@ -8,11 +8,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <iostream>
+#include <memory>
 #include <pqxx/pqxx>
 #include <thread>
-#include <unistd.h>
 
 #include "core/app/main_support.hpp"
 #include "core/db/migrator.hpp"
@@ -33,8 +34,8 @@ double secondsSince(Clock::time_point start) {
 core::domain::CrudEvent eventFor(std::int64_t id, std::int32_t version) {
   core::domain::CrudEvent e;
   e.id = core::domain::newUuid();
-  e.type = version == 1 ? core::domain::CrudEventType::kCreated
-                        : core::domain::CrudEventType::kUpdated;
+  e.type =
+      version == 1 ? core::domain::CrudEventType::kCreated : core::domain::CrudEventType::kUpdated;
   e.event_ts = core::domain::Timestamp::now();
   e.aggregate_id = id;
   e.version = version;
@@ -87,10 +88,12 @@ int main(int argc, char** argv) {
     {
       pqxx::connection c(db_url);
       auto files = core::db::loadMigrations("sql/replica");
-      if (!files) throw std::runtime_error(files.error().message + " (run from the repository root)");
+      if (!files)
+        throw std::runtime_error(files.error().message + " (run from the repository root)");
       if (auto m = core::db::migrate(c, *files); !m) throw std::runtime_error(m.error().message);
     }
-    if (auto created = core::kafka::createTopics(*brokers, {{topic, 1, 1, {}}, {topic + "-DLQ", 1, 1, {}}});
+    if (auto created =
+            core::kafka::createTopics(*brokers, {{topic, 1, 1, {}}, {topic + "-DLQ", 1, 1, {}}});
         !created) {
       throw std::runtime_error(created.error().message);
     }
@@ -102,8 +105,8 @@ int main(int argc, char** argv) {
     for (long i = 0; i < events; ++i) {
       const std::int64_t id = 1 + i % customers;
       const auto version = static_cast<std::int32_t>(1 + i / customers);
-      const core::kafka::OutgoingMessage m{topic, std::to_string(id),
-                                           core::json::encodeCrudEvent(eventFor(id, version)), {}, i, -1};
+      const core::kafka::OutgoingMessage m{
+          topic, std::to_string(id), core::json::encodeCrudEvent(eventFor(id, version)), {}, i, -1};
       auto queued = (*producer)->produce(m);
       while (!queued.ok() && queued.error().kind == core::ErrorKind::kUnavailable) {
         (*producer)->poll(5);
@@ -119,8 +122,10 @@ int main(int argc, char** argv) {
       throw std::runtime_error(flushed.error().message);
     }
     const double produce_seconds = secondsSince(produce_start);
+    producer->reset();  // before the topic goes away
     std::cout << "produced " << events << " events in " << produce_seconds << " s ("
-              << static_cast<long>(static_cast<double>(events) / produce_seconds) << "/s)" << std::endl;
+              << static_cast<long>(static_cast<double>(events) / produce_seconds) << "/s)"
+              << std::endl;
 
     replication::ReplicatorOptions options;
     options.database_url = db_url;
@@ -130,7 +135,8 @@ int main(int argc, char** argv) {
     options.group_id = "replication-bench";
     options.batch_size = static_cast<std::size_t>(cli.get<long>("batch-size"));
     core::metrics::Registry metrics;
-    replication::Replicator replicator(options, metrics);
+    auto replicator_owner = std::make_unique<replication::Replicator>(options, metrics);
+    auto& replicator = *replicator_owner;
     const auto apply_start = Clock::now();
     std::thread runner([&]() { replicator.run(); });
     pqxx::connection c(db_url);
@@ -144,6 +150,7 @@ int main(int argc, char** argv) {
     replicator.stop();
     runner.join();
     const auto stats = replicator.stats();
+    replicator_owner.reset();  // before the topic goes away
     std::cout << "replicated " << events << " events in " << apply_seconds << " s ("
               << static_cast<long>(static_cast<double>(events) / apply_seconds)
               << " events/s, including the group join); applied=" << stats.applied
