@@ -112,14 +112,3 @@ TEST_CASE("an unreachable broker is a one-line error, exit 3, without hanging") 
     CHECK(lineCount(r.output) == 1);
   }
 }
-
-TEST_CASE("with reachable dependencies the not-yet-daemon executables start and exit cleanly") {
-  for (const auto& e : executables()) {
-    const std::string path = e.path;
-    // Daemons are exercised by their own tests (api_process_test, relay_process_test).
-    if (path.find("customer-api") != std::string::npos || path.find("outbox-relay") != std::string::npos) continue;
-    CAPTURE(std::string(e.path));
-    auto r = run(e, e.good_flags + " --log-level warn");
-    CHECK_MESSAGE(r.exit_code == 0, r.output);
-  }
-}
