@@ -1,8 +1,5 @@
 #include "workers/replication/replica_store.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <pqxx/pqxx>
 
@@ -40,12 +37,15 @@ constexpr const char* kFenceOffsets =
 // One statement for the whole batch: insert new customers, update those whose
 // stored version is older; equal or newer stored versions are left alone (a
 // tombstone included, so a late update cannot revive a deleted customer).
+// The rows arrive as one array per column (unnest of typed arrays parses
+// about twice as fast as json_to_recordset).
 constexpr const char* kApplyChanges =
     "WITH incoming AS ("
-    "  SELECT * FROM json_to_recordset($1::json) AS t(id bigint, name text, phone text, "
-    "    email text, deleted boolean, version integer, created_on timestamptz, "
-    "    updated_on timestamptz, created_by text, updated_by text, event_id text, "
-    "    outbox_id bigint, kafka_partition integer, kafka_offset bigint)"
+    "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], "
+    "    $6::integer[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], "
+    "    $11::text[], $12::bigint[], $13::integer[], $14::bigint[]) "
+    "    AS t(id, name, phone, email, deleted, version, created_on, updated_on, created_by, "
+    "    updated_by, event_id, outbox_id, kafka_partition, kafka_offset)"
     "), applied AS ("
     "  INSERT INTO customers AS c (id, name, phone, email, deleted, version, created_on, "
     "    updated_on, created_by, updated_by, last_event_id, last_outbox_id, last_partition, "
@@ -80,45 +80,60 @@ std::string arrayLiteral(const std::vector<T>& values) {
   return out + "}";
 }
 
-void writeText(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key,
-               const std::string& value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 }  // namespace
 
-std::string encodeChangeRows(const std::vector<ReplicaChange>& changes) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartArray();
+std::string textArrayLiteral(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+ChangeColumns encodeChangeColumns(const std::vector<ReplicaChange>& changes) {
+  std::vector<std::int64_t> ids, outbox_ids, offsets;
+  std::vector<std::int32_t> versions, partitions;
+  std::vector<std::string> names, phones, emails, created_on, updated_on, created_by, updated_by,
+      event_ids;
+  std::string deleted = "{";
   for (const auto& change : changes) {
     const auto& row = change.row;
-    w.StartObject();
-    w.Key("id");
-    w.Int64(row.id);
-    writeText(w, "name", row.name);
-    writeText(w, "phone", row.phone);
-    writeText(w, "email", row.email);
-    w.Key("deleted");
-    w.Bool(row.deleted);
-    w.Key("version");
-    w.Int(row.version);
-    writeText(w, "created_on", core::domain::formatIso8601(row.created_on));
-    writeText(w, "updated_on", core::domain::formatIso8601(row.updated_on));
-    writeText(w, "created_by", row.created_by);
-    writeText(w, "updated_by", row.updated_by);
-    writeText(w, "event_id", change.event_id);
-    w.Key("outbox_id");
-    w.Int64(change.outbox_id);
-    w.Key("kafka_partition");
-    w.Int(change.partition);
-    w.Key("kafka_offset");
-    w.Int64(change.offset);
-    w.EndObject();
+    ids.push_back(row.id);
+    names.push_back(row.name);
+    phones.push_back(row.phone);
+    emails.push_back(row.email);
+    if (deleted.size() > 1) deleted += ',';
+    deleted += row.deleted ? 't' : 'f';
+    versions.push_back(row.version);
+    created_on.push_back(core::domain::formatIso8601(row.created_on));
+    updated_on.push_back(core::domain::formatIso8601(row.updated_on));
+    created_by.push_back(row.created_by);
+    updated_by.push_back(row.updated_by);
+    event_ids.push_back(change.event_id);
+    outbox_ids.push_back(change.outbox_id);
+    partitions.push_back(change.partition);
+    offsets.push_back(change.offset);
   }
-  w.EndArray();
-  return {buffer.GetString(), buffer.GetSize()};
+  return {arrayLiteral(ids),
+          textArrayLiteral(names),
+          textArrayLiteral(phones),
+          textArrayLiteral(emails),
+          deleted + "}",
+          arrayLiteral(versions),
+          textArrayLiteral(created_on),
+          textArrayLiteral(updated_on),
+          textArrayLiteral(created_by),
+          textArrayLiteral(updated_by),
+          textArrayLiteral(event_ids),
+          arrayLiteral(outbox_ids),
+          arrayLiteral(partitions),
+          arrayLiteral(offsets)};
 }
 
 ReplicaStore::ReplicaStore(std::string database_url) : url_(std::move(database_url)) {}
@@ -233,8 +248,11 @@ core::Result<ApplyOutcome> ReplicaStore::apply(const ApplyRequest& request) {
 
     ApplyOutcome outcome;
     if (request.changes != nullptr && !request.changes->empty()) {
+      const auto c = encodeChangeColumns(*request.changes);
       const auto rows =
-          tx.exec_prepared("replica_apply_changes", encodeChangeRows(*request.changes));
+          tx.exec_prepared("replica_apply_changes", c.ids, c.names, c.phones, c.emails, c.deleted,
+                           c.versions, c.created_on, c.updated_on, c.created_by, c.updated_by,
+                           c.event_ids, c.outbox_ids, c.partitions, c.offsets);
       outcome.applied_ids.reserve(rows.size());
       for (const auto& r : rows) outcome.applied_ids.push_back(r[0].as<std::int64_t>());
     }

@@ -67,7 +67,13 @@ class ReplicaStore {
   std::unique_ptr<pqxx::connection> connection_;
 };
 
-// The JSON array the upsert reads with json_to_recordset (exposed for tests).
-std::string encodeChangeRows(const std::vector<ReplicaChange>& changes);
+// PostgreSQL array literals, one per column of the upsert (exposed for tests).
+struct ChangeColumns {
+  std::string ids, names, phones, emails, deleted, versions, created_on, updated_on, created_by,
+      updated_by, event_ids, outbox_ids, partitions, offsets;
+};
+ChangeColumns encodeChangeColumns(const std::vector<ReplicaChange>& changes);
+// {"a","b \" c"}: every element quoted, '"' and '\' escaped.
+std::string textArrayLiteral(const std::vector<std::string>& values);
 
 }  // namespace replication

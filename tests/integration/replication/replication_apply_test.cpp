@@ -17,11 +17,14 @@ TEST_CASE("inserts, updates and deletes are applied, a delete as a tombstone kee
   f.produce(CrudEventType::kUpdated, 1, 2);
   f.produce(CrudEventType::kCreated, 2, 1);
   f.produce(CrudEventType::kDeleted, 2, 2);
-  f.produce(CrudEventType::kCreated, 3, 1);
+  auto tricky = testing::crudEvent(CrudEventType::kCreated, 3, 1);
+  tricky.after_change->name = "O'Brien \"Bob\" \\ {x,y} NULL \xC3\xA9";
+  f.produce(tricky);
   f.flush();
   const auto options = f.options();
   RunningReplicator worker(options);
   REQUIRE(f.waitForStoredOffset(options.group_id, 5));
+  CHECK(f.row(3)->name == tricky.after_change->name);
 
   const auto one = f.row(1);
   REQUIRE(one);

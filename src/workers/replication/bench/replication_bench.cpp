@@ -150,6 +150,9 @@ int main(int argc, char** argv) {
     replicator.stop();
     runner.join();
     const auto stats = replicator.stats();
+    const double batch_seconds = metrics.histogram("replication_batch_duration_seconds", "").sum();
+    std::cout << "time in batches (parse, dead-letter, apply): " << batch_seconds
+              << " s; the rest is waiting for Kafka" << std::endl;
     replicator_owner.reset();  // before the topic goes away
     std::cout << "replicated " << events << " events in " << apply_seconds << " s ("
               << static_cast<long>(static_cast<double>(events) / apply_seconds)
