@@ -1,5 +1,6 @@
 #include "outbox/retention.hpp"
 
+#include <optional>
 #include <pqxx/pqxx>
 
 #include "core/db/connection_url.hpp"
@@ -9,13 +10,25 @@ namespace outbox {
 
 namespace {
 
-// Served by the partial index outbox_published_at. SKIP LOCKED: a row some
-// other session holds (another retention run, an operator) is left for later.
-constexpr const char* kDeleteBatch =
-    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at IS NOT NULL "
-    "AND published_at < clock_timestamp() - $1::bigint * interval '1 second' "
-    "ORDER BY published_at LIMIT $2 FOR UPDATE SKIP LOCKED)";
+// One window of ids [$1, $1 + $2): deletes its published rows older than the
+// age ($3 seconds) and says whether the window reached rows younger than the
+// age (then the walk stops: ids grow with time) and where the next window
+// starts. Primary-key range scans only: no index on published_at, which every
+// mark-published update would have to maintain. SKIP LOCKED: a row some other
+// session holds (another retention run, an operator) is left for later.
+constexpr const char* kDeleteWindow =
+    "WITH doomed AS (SELECT id FROM outbox WHERE id >= $1 AND id < $1 + $2 "
+    "AND published_at < clock_timestamp() - $3::bigint * interval '1 second' "
+    "FOR UPDATE SKIP LOCKED), "
+    "gone AS (DELETE FROM outbox o USING doomed d WHERE o.id = d.id RETURNING 1) "
+    "SELECT (SELECT count(*) FROM gone), "
+    "EXISTS (SELECT 1 FROM outbox WHERE id >= $1 AND id < $1 + $2 "
+    "AND created_at >= clock_timestamp() - $3::bigint * interval '1 second'), "
+    "(SELECT min(id) FROM outbox WHERE id >= $1 + $2)";
 
+constexpr const char* kFirstId = "SELECT min(id) FROM outbox";
+
+// For --dry-run only: a full scan is fine for an operator's question.
 constexpr const char* kCountEligible =
     "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL "
     "AND published_at < clock_timestamp() - $1::bigint * interval '1 second'";
@@ -34,7 +47,8 @@ core::Status Retention::connect() {
     // A batch that would wait is better skipped than queued behind anything.
     c->set_variable("lock_timeout", "'2s'");
     c->set_variable("statement_timeout", "'60s'");
-    c->prepare("retention_delete", kDeleteBatch);
+    c->prepare("retention_window", kDeleteWindow);
+    c->prepare("retention_first_id", kFirstId);
     c->prepare("retention_count", kCountEligible);
     connection_ = std::move(c);
     return {};
@@ -46,27 +60,41 @@ core::Status Retention::connect() {
   }
 }
 
-core::Result<std::int64_t> Retention::deleteBatch() {
+core::Result<Retention::Window> Retention::deleteWindow(std::int64_t first_id) {
   if (auto connected = connect(); !connected) return connected.error();
-  auto deleted = core::db::guarded([&]() -> core::Result<std::int64_t> {
+  auto window = core::db::guarded([&]() -> core::Result<Window> {
     pqxx::work tx(*connection_);
-    const auto result =
-        tx.exec_prepared("retention_delete", static_cast<std::int64_t>(options_.older_than.count()),
-                         options_.batch_size);
+    const auto row =
+        tx.exec_prepared1("retention_window", first_id, options_.batch_size,
+                          static_cast<std::int64_t>(options_.older_than.count()));
     tx.commit();
-    return static_cast<std::int64_t>(result.affected_rows());
+    Window out;
+    out.deleted = row[0].as<std::int64_t>();
+    out.reached_young_rows = row[1].as<bool>();
+    if (!row[2].is_null()) out.next_id = row[2].as<std::int64_t>();
+    return out;
   });
-  if (!deleted && deleted.error().kind == core::ErrorKind::kUnavailable) connection_.reset();
-  return deleted;
+  if (!window && window.error().kind == core::ErrorKind::kUnavailable) connection_.reset();
+  return window;
 }
 
 core::Result<std::int64_t> Retention::run(const std::function<bool()>& keep_going) {
+  if (auto connected = connect(); !connected) return connected.error();
+  auto first = core::db::guarded([&]() -> core::Result<std::optional<std::int64_t>> {
+    pqxx::nontransaction tx(*connection_);
+    const auto row = tx.exec_prepared1("retention_first_id");
+    if (row[0].is_null()) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>{row[0].as<std::int64_t>()};
+  });
+  if (!first) return first.error();
   std::int64_t total = 0;
-  while (keep_going()) {
-    auto deleted = deleteBatch();
-    if (!deleted) return deleted.error();
-    total += *deleted;
-    if (*deleted < options_.batch_size) break;
+  auto next = *first;
+  while (next && keep_going()) {
+    auto window = deleteWindow(*next);
+    if (!window) return window.error();
+    total += window->deleted;
+    if (window->reached_young_rows) break;
+    next = window->next_id;
   }
   return total;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Retention: deletes published rows whose published_at is older than an age,
-// in small batches. Each batch is its own short transaction that locks only
+// walking the primary key in windows of batch_size ids from the oldest row
+// until it reaches rows younger than the age. Each window is its own short
+// transaction that locks only
 // published rows (FOR UPDATE SKIP LOCKED), so it never waits for, nor blocks,
 // the live publisher, which reads and marks only unpublished rows. Unpublished
 // rows, parked rows and skipped rows (never published) are never deleted.
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <pqxx/connection>
 #include <string>
 
@@ -29,15 +32,20 @@ class Retention {
   Retention(const Retention&) = delete;
   Retention& operator=(const Retention&) = delete;
 
-  // One batch: how many rows it deleted (fewer than batch_size: done for now).
-  core::Result<std::int64_t> deleteBatch();
-  // Batches until one comes back short or keep_going() says stop; the total.
+  // Windows from the oldest row until one reaches young rows, the table ends
+  // or keep_going() says stop; the number of rows deleted.
   core::Result<std::int64_t> run(const std::function<bool()>& keep_going = [] { return true; });
   // How many rows a run would delete now (for --dry-run).
   core::Result<std::int64_t> countEligible();
   void disconnect() { connection_.reset(); }
 
  private:
+  struct Window {
+    std::int64_t deleted = 0;
+    bool reached_young_rows = false;
+    std::optional<std::int64_t> next_id;  // none: the table ends here
+  };
+  core::Result<Window> deleteWindow(std::int64_t first_id);
   core::Status connect();
   RetentionOptions options_;
   std::unique_ptr<pqxx::connection> connection_;

@@ -17,11 +17,12 @@ namespace {
 namespace po = core::config::po;
 
 constexpr const char* kSummary =
-    "Deletes published rows whose published_at is older than --older-than, in batches of\n"
-    "--retention-batch rows, each its own short transaction (FOR UPDATE SKIP LOCKED): safe\n"
-    "while the daemon runs, and it needs no leader lock. Unpublished, parked and skipped rows\n"
-    "are never deleted. Prints how many rows went (with --dry-run: would go). The daemon does\n"
-    "the same periodically when started with --retention.";
+    "Deletes published rows whose published_at is older than --older-than, walking the\n"
+    "primary key in windows of --retention-batch ids, each its own short transaction\n"
+    "(FOR UPDATE SKIP LOCKED): safe while the daemon runs, and it needs no leader lock.\n"
+    "Unpublished, parked and skipped rows are never deleted. Prints how many rows went\n"
+    "(with --dry-run: would go). The daemon does the same periodically when started with\n"
+    "--retention.";
 
 }  // namespace
 
@@ -33,7 +34,7 @@ std::variant<RetentionConfig, int> parseRetentionConfig(const Invocation& invoca
           "delete rows published longer ago than this: 90s, 30m, 12h, 7d, 1d12h (required)",
           "RELAY_RETENTION");
   cli.add("retention-batch", po::value<std::int64_t>()->default_value(1000),
-          "rows per delete transaction", "RELAY_RETENTION_BATCH");
+          "ids per delete transaction (a window of the primary key)", "RELAY_RETENTION_BATCH");
   cli.addSwitch("dry-run", "count what would be deleted, delete nothing");
   core::app::addLogLevelFlag(cli);
   if (auto exit = cli.parse(invocation.args)) return *exit;
