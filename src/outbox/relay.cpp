@@ -105,6 +105,8 @@ core::Status Relay::ensureProducer() {
                                 options_.kafka_properties.end());
   auto producer = core::kafka::Producer::create(producer_options);
   if (!producer) return producer.error();
+  // Without this the first batch after a start waits ~1 s for the connection.
+  if (auto warm = (*producer)->warmUp(5000); !warm) return warm.error();
   producer_ = std::move(producer).value();
   return {};
 }

@@ -92,6 +92,14 @@ Status Producer::produce(const OutgoingMessage& m) {
   return {};
 }
 
+Status Producer::warmUp(int timeout_ms) {
+  RdKafka::Metadata* raw = nullptr;
+  const auto code = impl_->producer->metadata(true, nullptr, &raw, timeout_ms);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code != RdKafka::ERR_NO_ERROR) return toError(code, "broker metadata");
+  return {};
+}
+
 int Producer::poll(int timeout_ms) {
   return impl_->producer->poll(timeout_ms);
 }

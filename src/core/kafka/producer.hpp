@@ -53,6 +53,9 @@ class Producer {
   Status produce(const OutgoingMessage& message);
   // Serves delivery reports; returns how many were served.
   int poll(int timeout_ms);
+  // Connects to the brokers and loads the metadata of every topic, so that
+  // the first message sent does not pay for the connection and the lookup.
+  Status warmUp(int timeout_ms);
   std::vector<DeliveryReport> takeDeliveryReports();
   // Waits for every queued message; kUnavailable if some are still outstanding.
   Status flush(int timeout_ms);
