@@ -6,7 +6,8 @@
 #   3. outbox-relay --once drains the backlog (publish AND mark); its RSS is
 #      sampled every second.
 # Uses the dev PostgreSQL and Kafka (starts the dev stack if needed).
-#   bench/relay/run.sh [ROWS=1000000] [extra outbox-relay flags...]
+#   [RELAY_LOG_LEVEL=debug] bench/relay/run.sh [ROWS=1000000] [extra outbox-relay flags...]
+# (debug logs the time of each batch's phases: read, produce, acks, mark)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -39,7 +40,7 @@ log "outbox-relay --once $*"
 rss_log=$(mktemp)
 start=$(date +%s.%N)
 "$build_dir/src/outbox/outbox-relay" --once --database-url "$db_url" --brokers "$KAFKA_BROKERS" \
-  --metrics-address "" --log-level warn "$@" &
+  --metrics-address "" --log-level "${RELAY_LOG_LEVEL:-warn}" "$@" &
 relay_pid=$!
 while kill -0 "$relay_pid" 2>/dev/null; do
   awk '/VmRSS/ {print $2}' "/proc/$relay_pid/status" 2>/dev/null >>"$rss_log" || true
@@ -53,7 +54,8 @@ unpublished=$(psql_admin -d bench_relay -tAc "SELECT count(*) FROM outbox WHERE 
 seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 rate=$(awk -v n="$rows" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
 ceiling_rate=$(echo "$ceiling" | sed -E 's/.*rate=([0-9]+).*/\1/')
-rss=$(sort -n "$rss_log" | awk 'NR == 1 {min = $1} {max = $1} END {printf "%d-%d", min / 1024, max / 1024}')
+# The first sample is taken while the process is still starting.
+rss=$(tail -n +2 "$rss_log" | sort -n | awk 'NR == 1 {min = $1} {max = $1} END {printf "%d-%d", min / 1024, max / 1024}')
 rm -f "$rss_log"
 
 cat <<RESULT

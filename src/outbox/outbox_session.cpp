@@ -13,15 +13,22 @@ namespace {
 
 constexpr const char* kTryLock = "SELECT pg_try_advisory_lock($1)";
 
-constexpr const char* kPending =
-    "SELECT o.id, o.topic, o.kafka_key, o.payload::text, o.headers::text, "
-    "(extract(epoch FROM o.created_at) * 1000000)::bigint, o.attempts "
-    "FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "
-    "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL AND p.published_at IS "
-    "NULL "
-    "AND p.skipped_at IS NULL AND p.aggregate_type = o.aggregate_type "
-    "AND p.aggregate_id = o.aggregate_id AND p.id < o.id) "
-    "ORDER BY o.id LIMIT $1";
+#define OUTBOX_PENDING_SELECT                                                                    \
+  "SELECT o.id, o.topic, o.kafka_key, o.payload::text, o.headers::text, "                        \
+  "(extract(epoch FROM o.created_at) * 1000000)::bigint, o.attempts "                            \
+  "FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "                          \
+  "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL "                        \
+  "AND p.published_at IS NULL AND p.skipped_at IS NULL AND p.aggregate_type = o.aggregate_type " \
+  "AND p.aggregate_id = o.aggregate_id AND p.id < o.id) "
+
+constexpr const char* kPending = OUTBOX_PENDING_SELECT "ORDER BY o.id LIMIT $1";
+
+// The same, minus the ids of a batch still in flight (a hashed NOT IN subplan:
+// one lookup per row, whatever the batch size).
+constexpr const char* kPendingExcept =
+    OUTBOX_PENDING_SELECT "AND o.id NOT IN (SELECT unnest($2::bigint[])) ORDER BY o.id LIMIT $1";
+
+#undef OUTBOX_PENDING_SELECT
 
 constexpr const char* kMarkPublished =
     "UPDATE outbox AS o SET published_at = clock_timestamp(), kafka_partition = m.kafka_partition, "
@@ -88,6 +95,7 @@ core::Status OutboxSession::connect() {
     c->set_variable("synchronous_commit", "off");
     c->prepare("outbox_try_lock", kTryLock);
     c->prepare("outbox_pending", kPending);
+    c->prepare("outbox_pending_except", kPendingExcept);
     c->prepare("outbox_mark_published", kMarkPublished);
     c->prepare("outbox_record_failure", kRecordFailure);
     c->prepare("outbox_backlog", kBacklog);
@@ -120,10 +128,15 @@ core::Result<bool> OutboxSession::tryLock(std::int64_t key) {
   });
 }
 
-core::Result<std::vector<OutboxRow>> OutboxSession::pending(std::size_t limit) {
+core::Result<std::vector<OutboxRow>> OutboxSession::pending(
+    std::size_t limit, const std::vector<std::int64_t>& excluding) {
   return run([&]() -> core::Result<std::vector<OutboxRow>> {
     pqxx::nontransaction tx(*connection_);
-    const auto rows = tx.exec_prepared("outbox_pending", static_cast<std::int64_t>(limit));
+    const auto rows =
+        excluding.empty()
+            ? tx.exec_prepared("outbox_pending", static_cast<std::int64_t>(limit))
+            : tx.exec_prepared("outbox_pending_except", static_cast<std::int64_t>(limit),
+                               arrayLiteral(excluding));
     std::vector<OutboxRow> out;
     out.reserve(rows.size());
     for (const auto& r : rows) {

@@ -1,8 +1,9 @@
 #pragma once
-// The relay's one database session. It holds the leader lock (a session-level
-// advisory lock), reads pending rows and marks them published: because the
-// marks run on the lock-holding session, a relay that lost its session (and
-// with it the lock) cannot mark anything.
+// The relay's database session. The leader's holds the leader lock (a
+// session-level advisory lock), reads pending rows and marks them published:
+// because the marks run on the lock-holding session, a relay that lost its
+// session (and with it the lock) cannot mark anything. A second, lock-less
+// session only reads ahead (read_ahead.hpp).
 
 #include <cstdint>
 #include <memory>
@@ -54,8 +55,9 @@ class OutboxSession {
   core::Result<bool> tryLock(std::int64_t key);
 
   // The oldest unpublished, unparked rows in id order, skipping rows of a
-  // customer that has an unresolved parked row before them.
-  core::Result<std::vector<OutboxRow>> pending(std::size_t limit);
+  // customer that has an unresolved parked row before them, and `excluding`.
+  core::Result<std::vector<OutboxRow>> pending(std::size_t limit,
+                                               const std::vector<std::int64_t>& excluding = {});
   core::Status markPublished(const std::vector<PublishedMark>& marks);
   // Counts a failed attempt; parks the row when `park_now` or when the
   // attempts reach max_attempts. Returns whether it is parked now.

@@ -18,12 +18,15 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
     : options_(std::move(options)),
       metrics_(metrics),
       session_(options_.database_url),
+      read_ahead_(options_.database_url),
       batch_seconds_(metrics.histogram("outbox_batch_duration_seconds",
                                        "Time to read, publish and mark one batch")),
       commit_to_ack_seconds_(
           metrics.histogram("outbox_commit_to_ack_seconds",
                             "From outbox created_at to the broker's delivery report")),
-      polls_(metrics.counter("outbox_polls_total", "Queries for pending rows")) {
+      polls_(metrics.counter("outbox_polls_total", "Queries for pending rows")),
+      read_ahead_batches_(metrics.counter("outbox_read_ahead_batches_total",
+                                          "Batches read while the previous one was in flight")) {
   metrics.gauge("outbox_leader", "1 while this relay holds the leader lock",
                 [this]() { return leader_ ? 1.0 : 0.0; });
   metrics.gauge("outbox_backlog_rows", "Unpublished, unparked outbox rows",
@@ -75,11 +78,14 @@ void Relay::loseLeadership(const std::string& why) {
   if (leader_) spdlog::warn("leadership lost: {}", why);
   leader_ = false;
   session_.disconnect();  // the server releases the lock with the session
+  read_ahead_.discard();
 }
 
 core::Status Relay::ensureLeadership() {
   if (leader_ && session_.connected()) return {};
   leader_ = false;
+  read_ahead_
+      .discard();  // read under an earlier leadership: another relay may have published since
   if (auto connected = session_.connect(); !connected) return connected;
   auto locked = session_.tryLock(options_.lock_key);
   if (!locked) return locked.error();
@@ -124,8 +130,16 @@ void Relay::refreshBacklog() {
 
 PassResult Relay::publishBatch() {
   const auto started = Clock::now();
-  auto rows = session_.pending(options_.batch_size);
-  polls_.increment();
+  core::Result<std::vector<OutboxRow>> rows = std::vector<OutboxRow>{};
+  bool read_ahead = false;
+  if (auto ahead = read_ahead_.take(); ahead && !ahead->empty()) {
+    rows = std::move(*ahead);
+    read_ahead = true;
+    read_ahead_batches_.increment();
+  } else {
+    rows = session_.pending(options_.batch_size);
+    polls_.increment();
+  }
   if (!rows) {
     metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}})
         .increment();
@@ -169,6 +183,16 @@ PassResult Relay::publishBatch() {
     sent.push_back(&row);
   }
 
+  // A full batch, all of it sent: the next one is probably waiting. Read it
+  // while this one is acknowledged and marked; it is used only if this batch
+  // ends up published whole.
+  if (rows->size() >= options_.batch_size && sent.size() == rows->size() && !stopping_) {
+    std::vector<std::int64_t> in_flight;
+    in_flight.reserve(rows->size());
+    for (const auto& row : *rows) in_flight.push_back(row.id);
+    read_ahead_.start(std::move(in_flight), options_.batch_size);
+    polls_.increment();
+  }
   const auto produce_done = Clock::now();
   // Wait for every delivery report (or the deadline, or a fatal error).
   std::map<std::int64_t, core::kafka::DeliveryReport> reports;
@@ -233,7 +257,8 @@ PassResult Relay::publishBatch() {
     metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}})
         .increment();
     setProblem("database: " + marked.error().message);
-    loseLeadership("marking published rows failed: " + marked.error().message);
+    loseLeadership("marking published rows failed: " +
+                   marked.error().message);  // discards the read-ahead
     return PassResult::kFailed;
   }
   for (const auto& [topic, count] : per_topic) {
@@ -244,11 +269,17 @@ PassResult Relay::publishBatch() {
   }
   const auto marked_done = Clock::now();
   batch_seconds_.observe(std::chrono::duration<double>(marked_done - started).count());
-  const auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
-  spdlog::debug("batch of {} rows: read {:.1f} ms, produce {:.1f} ms, acks {:.1f} ms, mark {:.1f} ms",
-                rows->size(), ms(read_done - started), ms(produce_done - read_done),
-                ms(acks_done - produce_done), ms(marked_done - acks_done));
-  if (failed) return PassResult::kFailed;
+  const auto ms = [](Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  };
+  spdlog::debug(
+      "batch of {} rows: read{} {:.1f} ms, produce {:.1f} ms, acks {:.1f} ms, mark {:.1f} ms",
+      rows->size(), read_ahead ? " ahead" : "", ms(read_done - started),
+      ms(produce_done - read_done), ms(acks_done - produce_done), ms(marked_done - acks_done));
+  if (failed) {
+    read_ahead_.discard();  // it assumed this whole batch would be marked
+    return PassResult::kFailed;
+  }
   setProblem("");
   return rows->size() >= options_.batch_size ? PassResult::kMore : PassResult::kDrained;
 }
@@ -332,6 +363,7 @@ core::Status Relay::runOnce(std::chrono::milliseconds lock_wait) {
     leader_ = false;
     session_.disconnect();  // releases the lock
   }
+  read_ahead_.discard();
   return outcome;
 }
 

@@ -17,6 +17,7 @@
 #include "core/kafka/producer.hpp"
 #include "core/metrics/registry.hpp"
 #include "outbox/outbox_session.hpp"
+#include "outbox/read_ahead.hpp"
 
 namespace outbox {
 
@@ -24,7 +25,9 @@ struct RelayOptions {
   std::string database_url;
   std::string brokers;
   core::kafka::Properties kafka_properties;  // -X overrides
-  std::size_t batch_size = 1000;
+  // A cap: under steady load batches are small. Large batches pay the
+  // per-batch round trips (read, acks, mark) less often when draining a backlog.
+  std::size_t batch_size = 5000;
   std::chrono::milliseconds poll_interval{5};        // while rows keep coming
   std::chrono::milliseconds idle_interval{250};      // ceiling of the back-off when idle
   std::chrono::milliseconds standby_interval{1000};  // how often a standby tries the lock
@@ -76,6 +79,7 @@ class Relay {
   RelayOptions options_;
   core::metrics::Registry& metrics_;
   OutboxSession session_;
+  ReadAhead read_ahead_;  // the next batch, read while a full one is in flight
   std::unique_ptr<core::kafka::Producer> producer_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> woken_{false};
@@ -93,6 +97,7 @@ class Relay {
   core::metrics::Histogram& batch_seconds_;
   core::metrics::Histogram& commit_to_ack_seconds_;
   core::metrics::Counter& polls_;
+  core::metrics::Counter& read_ahead_batches_;
 };
 
 }  // namespace outbox

@@ -172,3 +172,43 @@ TEST_CASE(
                  std::to_string(other)) == 0);
   CHECK(f.scalar("SELECT count(*) FROM outbox WHERE last_error LIKE '%exceeds%'") == 1);
 }
+
+TEST_CASE(
+    "full batches are read ahead, and still every row goes out once, in order, and a parked row "
+    "holds back its customer") {
+  RelayFixture f;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 30; ++i) ids.push_back(f.createCustomer(i));
+  const auto blocked = ids[9];
+  f.execute(
+      "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
+      "event_type, payload) VALUES ('" +
+      f.topics().crud + "', '" + std::to_string(blocked) + "', 'customer', " +
+      std::to_string(blocked) +
+      ", 2, 'customer.updated', jsonb_build_object('pad', "
+      "repeat('x', 5000)))");
+  f.renameCustomer(blocked, "behind the parked row");
+  for (int i = 10; i < 20; ++i) f.renameCustomer(ids[i], "renamed");
+
+  auto options = f.relayOptions();
+  options.batch_size = 7;  // 83 rows: a dozen full batches
+  options.max_message_bytes = 4096;
+  core::metrics::Registry metrics;
+  REQUIRE(outbox::Relay(options, metrics).runOnce(std::chrono::seconds(10)).ok());
+  CHECK(metrics.counter("outbox_read_ahead_batches_total", "").value() > 0);
+
+  // 30 creations + 10 renames on each topic, each exactly once.
+  const auto crud = f.readTopic(f.topics().crud, 40);
+  CHECK(crud.size() == 40);
+  CHECK(f.readTopic(f.topics().notification, 40).size() == 40);
+  for (const auto& [customer, versions] : RelayFixture::versionsByCustomer(crud)) {
+    CAPTURE(customer);
+    CHECK(versions == (customer >= ids[10] && customer <= ids[19] ? std::vector<int>{1, 2}
+                                                                  : std::vector<int>{1}));
+  }
+  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL") == 1);
+  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND parked_at IS NULL "
+                 "AND aggregate_id = " +
+                 std::to_string(blocked)) == 2);
+  CHECK(f.unpublished() == 3);
+}
