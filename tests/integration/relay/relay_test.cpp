@@ -212,3 +212,26 @@ TEST_CASE(
                  std::to_string(blocked)) == 2);
   CHECK(f.unpublished() == 3);
 }
+
+TEST_CASE("a burst into an outbox whose statistics say it is empty is read in linear time") {
+  // Regression: the parked-row check was once planned, from such statistics,
+  // as a scan of every unpublished row per unpublished row, and a burst of
+  // 50k rows took minutes to read. The deadline leaves a margin of ~30x.
+  RelayFixture f;
+  f.execute("ALTER TABLE outbox SET (autovacuum_enabled = false)");
+  f.createCustomer(1);
+  f.publishAll();
+  f.execute("VACUUM ANALYZE outbox");
+  f.execute(
+      "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
+      "event_type, payload) SELECT '" +
+      f.topics().notification +
+      "', g::text, 'customer', g, 1, 'test.burst', '{}' FROM generate_series(1, 30000) g");
+  core::metrics::Registry metrics;
+  const auto started = std::chrono::steady_clock::now();
+  REQUIRE(outbox::Relay(f.relayOptions(), metrics).runOnce(std::chrono::seconds(10)).ok());
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  CHECK(f.unpublished() == 0);
+  CHECK_MESSAGE(seconds < 30, "30000 rows took " << seconds << " s");
+}
