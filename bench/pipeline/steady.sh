@@ -59,10 +59,13 @@ phase() {
   start relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_pipeline" \
     --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" "$@"
   wait_for "outbox-relay" 10 curl -sf "http://127.0.0.1:$relay_port/healthz" || die "outbox-relay did not start"
-  # Vacuum now so that autovacuum after the previous phase's writes does not
-  # count as relay queries.
-  psql_admin -d bench_pipeline -c "VACUUM ANALYZE" >/dev/null
-  sleep 2
+  # After a phase's writes, vacuum now so that autovacuum does not count as
+  # relay queries. Not before the first: statistics taken of empty tables make
+  # the planner misjudge them until autoanalyze catches up.
+  if [ "$(psql_admin -d bench_pipeline -tAc "SELECT EXISTS (SELECT 1 FROM outbox)")" = t ]; then
+    psql_admin -d bench_pipeline -c "VACUUM ANALYZE" >/dev/null
+  fi
+  sleep 5  # let the vacuum's own statistics settle
   local before after
   before=$(transactions bench_pipeline); sleep 10; after=$(transactions bench_pipeline)
   local idle_qps=$(((after - before) / 10))
