@@ -34,27 +34,38 @@ pgbench_tps() { # FILE [extra pgbench args...]
     -T "$seconds" -f "$file" "$@" bench_customers 2>/dev/null | awk '/^tps/ {print $3; exit}'
 }
 # wrk output -> "rps p50_ms p99_ms"
-wrk_run() { # LUA [env...]
+wrk_run() { # LUA [env...]  (WRK_CONNECTIONS=N in env overrides the connection count)
   local lua=$1; shift
-  env "$@" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$here/$lua" "http://127.0.0.1:$port" |
+  local conns=$connections
+  for kv in "$@"; do case "$kv" in WRK_CONNECTIONS=*) conns=${kv#WRK_CONNECTIONS=} ;; esac; done
+  env "$@" wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$here/$lua" "http://127.0.0.1:$port" |
     awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
          /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)}
          END {printf "%.0f %.2f %.2f\n", rps, p50, p99}'
 }
-# The per-request delay that brings `connections` connections to half of `rate`.
-half_rate_delay() { awk -v c="$connections" -v r="$1" -v lat="$2" 'BEGIN { d = 2 * c * 1000 / r - lat; printf "%d", (d < 1 ? 1 : d) }'; }
+# "WRK_CONNECTIONS=N WRK_DELAY_MS=D": the pacing that brings the load to half
+# of `rate` given the p50 latency. wrk's delay has a 1 ms floor, so a fast
+# endpoint gets more connections instead of a shorter delay.
+half_rate_pacing() {
+  awk -v c="$connections" -v r="$1" -v lat="$2" 'BEGIN {
+    d = 2 * c * 1000 / r - lat
+    if (d >= 1) { printf "WRK_CONNECTIONS=%d WRK_DELAY_MS=%d\n", c, d; exit }
+    n = int(r / 2 * (1 + lat) / 1000 + 0.999)
+    printf "WRK_CONNECTIONS=%d WRK_DELAY_MS=1\n", (n < 2 ? 2 : n)
+  }'
+}
 
 echo "# customer-api benchmark: $connections connections, ${seconds}s per run, $(nproc) cores, $(date -u +%FT%TZ)"
 create_ceiling=$(pgbench_tps "$here/create.pgbench.sql")
 read -r create_rps create_p50 create_p99 <<<"$(wrk_run post.lua)"
-create_delay=$(half_rate_delay "$create_rps" "$create_p50")
-read -r create_half_rps _ create_half_p99 <<<"$(wrk_run post.lua WRK_DELAY_MS="$create_delay")"
+read -r -a create_pacing <<<"$(half_rate_pacing "$create_rps" "$create_p50")"
+read -r create_half_rps _ create_half_p99 <<<"$(wrk_run post.lua "${create_pacing[@]}")"
 
 max_id=$(psql_admin -d bench_customers -tAc "SELECT max(id) FROM customers")
 get_ceiling=$(pgbench_tps "$here/get.pgbench.sql" -D max_id="$max_id")
 read -r get_rps get_p50 get_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id")"
-get_delay=$(half_rate_delay "$get_rps" "$get_p50")
-read -r get_half_rps _ get_half_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id" WRK_DELAY_MS="$get_delay")"
+read -r -a get_pacing <<<"$(half_rate_pacing "$get_rps" "$get_p50")"
+read -r get_half_rps _ get_half_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id" "${get_pacing[@]}")"
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
