@@ -77,7 +77,8 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
           "leader deletes rows published longer ago than this (90s, 30m, 12h, 7d; empty: off)",
           "RELAY_RETENTION");
   cli.add("retention-batch", po::value<std::int64_t>()->default_value(1000),
-          "ids per retention delete transaction (a window of the primary key)", "RELAY_RETENTION_BATCH");
+          "ids per retention delete transaction (a window of the primary key)",
+          "RELAY_RETENTION_BATCH");
   cli.add("retention-interval", po::value<std::string>()->default_value("10m"),
           "time between retention passes", "RELAY_RETENTION_INTERVAL");
   core::app::addLogLevelFlag(cli);
