@@ -84,8 +84,8 @@ void Relay::loseLeadership(const std::string& why) {
 core::Status Relay::ensureLeadership() {
   if (leader_ && session_.connected()) return {};
   leader_ = false;
-  read_ahead_
-      .discard();  // read under an earlier leadership: another relay may have published since
+  // Rows read under an earlier leadership: another relay may have published them since.
+  read_ahead_.discard();
   if (auto connected = session_.connect(); !connected) return connected;
   auto locked = session_.tryLock(options_.lock_key);
   if (!locked) return locked.error();
@@ -257,8 +257,8 @@ PassResult Relay::publishBatch() {
     metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}})
         .increment();
     setProblem("database: " + marked.error().message);
-    loseLeadership("marking published rows failed: " +
-                   marked.error().message);  // discards the read-ahead
+    // Also discards the read-ahead, which assumed this batch would be marked.
+    loseLeadership("marking published rows failed: " + marked.error().message);
     return PassResult::kFailed;
   }
   for (const auto& [topic, count] : per_topic) {
