@@ -4,14 +4,17 @@
 #     transaction with the same number of connections;
 #   - GET /api/customers/{id} vs pgbench running the same SELECT;
 #   - p99 latency at half of the measured maximum rate (wrk paced with delay());
-#   - peak RSS of the API process.
+#   - peak RSS of the API process;
+#   - for context, GET /healthz: the HTTP layer alone (wrk and Pistache), no database.
+# The API runs with its defaults (2 reactor threads, 1 batched reader) and as
+# many workers as connections, like pgbench's one connection per client.
 # Uses the dev PostgreSQL (starts the dev stack if needed) and a throwaway
-# database bench_customers.   Usage: bench/api/run.sh [SECONDS=20] [CONNECTIONS=4]
+# database bench_customers.   Usage: bench/api/run.sh [SECONDS=20] [CONNECTIONS=32]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 seconds=${1:-20}
-connections=${2:-4}
+connections=${2:-32}
 port=18181
 
 source "$root/setup/lib/stack.sh"
@@ -23,7 +26,7 @@ psql_admin -d postgres -c "DROP DATABASE IF EXISTS bench_customers WITH (FORCE)"
 "$build_dir/src/admin/pipeline-admin" migrate --database-url "$db_url" --dir "$root/sql/customers" >/dev/null
 
 "$build_dir/src/api/customer-api" --database-url "$db_url" --listen "127.0.0.1:$port" \
-  --threads "$connections" --pool-size "$connections" --log-level warn &
+  --workers "$connections" --log-level warn &
 api_pid=$!
 trap 'kill $api_pid 2>/dev/null || true' EXIT
 wait_for "customer-api" 10 curl -sf "http://127.0.0.1:$port/healthz" || die "customer-api did not start"
@@ -67,6 +70,7 @@ read -r get_rps get_p50 get_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id")"
 read -r -a get_pacing <<<"$(half_rate_pacing "$get_rps" "$get_p50")"
 read -r get_half_rps _ get_half_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id" "${get_pacing[@]}")"
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
+read -r http_rps _ _ <<<"$(wrk_run healthz.lua)"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
 cat <<RESULT
@@ -74,6 +78,7 @@ cat <<RESULT
 |---|---|---|---|---|
 | POST create, req/s | $create_rps | $create_ceiling | $(ratio "$create_rps" "$create_ceiling") | >= 80% |
 | GET by id, req/s | $get_rps | $get_ceiling | $(ratio "$get_rps" "$get_ceiling") | >= 60% |
+| (context) GET /healthz, no database, req/s | $http_rps | | | |
 
 | latency | p50 ms | p99 ms | at req/s |
 |---|---|---|---|

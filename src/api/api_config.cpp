@@ -24,8 +24,9 @@ std::optional<std::string> addTokens(const std::string& text, const std::string&
     start = end + 1;
     if (entry.empty() || entry[0] == '#') continue;
     const auto colon = entry.find(':');
-    const std::string name = colon == std::string::npos ? "token-" + std::to_string(tokens.size() + 1)
-                                                        : entry.substr(0, colon);
+    const std::string name = colon == std::string::npos
+                                 ? "token-" + std::to_string(tokens.size() + 1)
+                                 : entry.substr(0, colon);
     const std::string token = colon == std::string::npos ? entry : entry.substr(colon + 1);
     if (token.size() < 16) return source + ": a token must be at least 16 characters";
     tokens[token] = name;
@@ -58,10 +59,17 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           "DATABASE_URL");
   cli.add("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
           "address:port to serve HTTP on (port 0: any free port)", "API_LISTEN");
-  cli.add("threads", po::value<int>()->default_value(4),
-          "HTTP reactor threads; each serves one request at a time", "API_THREADS");
+  cli.add("threads", po::value<int>()->default_value(2),
+          "HTTP reactor threads (network I/O only; they never wait for the database)",
+          "API_THREADS");
+  cli.add("workers", po::value<int>()->default_value(8),
+          "threads that run requests using the database, one request each at a time",
+          "API_WORKERS");
+  cli.add("read-threads", po::value<int>()->default_value(1),
+          "threads reading customers by id, each many per query (0: the workers read)",
+          "API_READ_THREADS");
   cli.add("pool-size", po::value<int>()->default_value(0),
-          "database connections (0: as many as --threads)", "DB_POOL_SIZE");
+          "database connections (0: --workers plus --read-threads)", "DB_POOL_SIZE");
   cli.add("max-body-bytes", po::value<std::size_t>()->default_value(64 * 1024),
           "largest accepted request body; larger gets 413", "API_MAX_BODY_BYTES");
   cli.add("auth-tokens", po::value<std::string>(),
@@ -70,7 +78,8 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           "file with one bearer token (name:token) per line", "API_TOKENS_FILE");
   cli.add("web-root", po::value<std::string>()->default_value(""),
           "folder of the web UI served at / (empty: no UI)", "API_WEB_ROOT");
-  cli.add("crud-topic", po::value<std::string>()->default_value(core::domain::kCustomerUpdatesTopic),
+  cli.add("crud-topic",
+          po::value<std::string>()->default_value(core::domain::kCustomerUpdatesTopic),
           "topic of the CRUD events", "CRUD_TOPIC");
   cli.add("notification-topic",
           po::value<std::string>()->default_value(core::domain::kNotificationTopic),
@@ -91,9 +100,15 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   const int threads = cli.get<int>("threads");
   if (threads < 1 || threads > 256) return cli.usageError("--threads must be from 1 to 256");
   config.server.threads = threads;
+  const int workers = cli.get<int>("workers");
+  if (workers < 1 || workers > 1000) return cli.usageError("--workers must be from 1 to 1000");
+  config.service.workers = static_cast<std::size_t>(workers);
+  const int readers = cli.get<int>("read-threads");
+  if (readers < 0 || readers > 64) return cli.usageError("--read-threads must be from 0 to 64");
+  config.service.read_threads = static_cast<std::size_t>(readers);
   const int pool = cli.get<int>("pool-size");
   if (pool < 0 || pool > 1000) return cli.usageError("--pool-size must be from 0 to 1000");
-  config.pool_size = static_cast<std::size_t>(pool == 0 ? threads : pool);
+  config.pool_size = static_cast<std::size_t>(pool == 0 ? workers + readers : pool);
 
   const auto max_body = cli.get<std::size_t>("max-body-bytes");
   if (max_body < 1024 || max_body > 64 * 1024 * 1024) {
@@ -105,7 +120,8 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   config.server.max_request_bytes = std::max<std::size_t>(max_body * 4, 1024 * 1024);
 
   if (cli.has("auth-tokens")) {
-    if (auto error = addTokens(cli.get<std::string>("auth-tokens"), "--auth-tokens", config.service.tokens)) {
+    if (auto error = addTokens(cli.get<std::string>("auth-tokens"), "--auth-tokens",
+                               config.service.tokens)) {
       return cli.usageError(*error);
     }
   }

@@ -40,8 +40,52 @@ const char* mimeOf(const std::filesystem::path& path) {
 
 }  // namespace
 
-ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics, ServiceOptions options)
-    : store_(store), handlers_(store), metrics_(metrics), options_(std::move(options)) {}
+// Enough for any burst a pool can answer in one round trip, small enough for one query.
+constexpr std::size_t kMaxReadBatch = 256;
+
+ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics,
+                       ServiceOptions options)
+    : store_(store), handlers_(store), metrics_(metrics), options_(std::move(options)) {
+  if (options_.workers > 0) workers_ = std::make_unique<WorkerPool>(options_.workers);
+  if (options_.workers > 0 && options_.read_threads > 0) {
+    reads_ = std::make_unique<BatchedReads>(
+        options_.read_threads, kMaxReadBatch,
+        [&store](const std::vector<std::int64_t>& ids) { return store.getMany(ids); });
+  }
+}
+
+ApiService::~ApiService() = default;
+
+void ApiService::serve(HttpRequest request, Respond respond) {
+  const std::string path = normalise(request.path);
+  const bool uses_database = path == "/readyz" || path == "/api" || path.rfind("/api/", 0) == 0;
+  if (!uses_database || !workers_) {
+    auto response = handle(request);
+    respond(std::move(response), request.actor);
+    return;
+  }
+  if (reads_) {
+    if (auto id = customerRead(request)) {
+      reads_->submit(*id, [respond = std::move(respond), id = *id,
+                           actor = request.actor](BatchedReads::Found found) {
+        respond(CustomerHandlers::getResponse(id, found), actor);
+      });
+      return;
+    }
+  }
+  workers_->post([this, request = std::move(request), respond = std::move(respond)]() mutable {
+    auto response = handle(request);
+    respond(std::move(response), request.actor);
+  });
+}
+
+std::optional<std::int64_t> ApiService::customerRead(HttpRequest& request) const {
+  const std::string prefix = std::string(kCustomersPath) + "/";
+  const std::string path = normalise(request.path);
+  if (request.method != "GET" || path.rfind(prefix, 0) != 0) return std::nullopt;
+  if (!request.body.empty() || authenticate(request)) return std::nullopt;  // handle() says why
+  return parseId(path.substr(prefix.size()));
+}
 
 std::string ApiService::routeOf(const std::string& raw_path) {
   const std::string path = normalise(raw_path);
@@ -63,8 +107,7 @@ void ApiService::record(const std::string& route, const std::string& method, int
       .counter("http_requests_total", "HTTP requests by route, method and status",
                {{"route", route}, {"method", method}, {"status", std::to_string(status)}})
       .increment();
-  metrics_
-      .histogram("http_request_duration_seconds", "HTTP request latency", {{"route", route}})
+  metrics_.histogram("http_request_duration_seconds", "HTTP request latency", {{"route", route}})
       .observe(std::chrono::duration<double>(elapsed).count());
 }
 
@@ -120,9 +163,9 @@ HttpResponse ApiService::dispatch(HttpRequest& request) {
       path.rfind("/api/", 0) == 0 || path == "/api") {
     if (auto denied = authenticate(request)) return *denied;
     if (request.body.size() > options_.max_body_bytes) {
-      return errorResponse(413, "payload_too_large",
-                           "request body is larger than " + std::to_string(options_.max_body_bytes) +
-                               " bytes");
+      return errorResponse(
+          413, "payload_too_large",
+          "request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes");
     }
     if (path == kCustomersPath) return customers(request, "");
     if (path.rfind(std::string(kCustomersPath) + "/", 0) == 0) {

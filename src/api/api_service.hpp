@@ -4,12 +4,16 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
+#include "api/batched_reads.hpp"
 #include "api/customer_handlers.hpp"
 #include "api/customer_store.hpp"
 #include "api/http_types.hpp"
+#include "api/worker_pool.hpp"
 #include "core/metrics/registry.hpp"
 
 namespace api {
@@ -19,13 +23,27 @@ struct ServiceOptions {
   // token -> name of whoever holds it; empty: no authentication.
   std::map<std::string, std::string> tokens;
   std::filesystem::path web_root;  // empty: no UI
+  // Threads for requests that use the database; 0 answers them on the
+  // calling thread (tests of the routing rules).
+  std::size_t workers = 8;
+  // Threads that read customers by id in batches; 0: reads go to the workers.
+  std::size_t read_threads = 1;
 };
 
 class ApiService {
  public:
   ApiService(CustomerStore& store, core::metrics::Registry& metrics, ServiceOptions options);
+  ~ApiService();  // finishes queued requests
+  ApiService(const ApiService&) = delete;
+  ApiService& operator=(const ApiService&) = delete;
 
-  // Never throws: an unexpected exception becomes a 500.
+  // The answer, and who acted (the token's name, or "api").
+  using Respond = std::function<void(HttpResponse, const std::string& actor)>;
+  // Answers on the calling thread when no database is involved, otherwise
+  // hands the request to the batched readers or the workers, which call
+  // `respond` on their own thread. Every request gets exactly one answer.
+  void serve(HttpRequest request, Respond respond);
+  // Answers on the calling thread. Never throws: an unexpected exception becomes a 500.
   HttpResponse handle(HttpRequest& request);
 
   // The route template for metrics labels, e.g. "/api/customers/{id}".
@@ -38,11 +56,16 @@ class ApiService {
   HttpResponse customers(HttpRequest& request, const std::string& rest);
   HttpResponse staticFile(const HttpRequest& request);
   std::optional<HttpResponse> authenticate(HttpRequest& request) const;
+  // The id of an authorised GET /api/customers/{id}, the one request that is batched.
+  std::optional<std::int64_t> customerRead(HttpRequest& request) const;
 
   CustomerStore& store_;
   CustomerHandlers handlers_;
   core::metrics::Registry& metrics_;
   ServiceOptions options_;
+  // Declared last: destroyed first, so queued requests finish while the rest is intact.
+  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<BatchedReads> reads_;
 };
 
 }  // namespace api

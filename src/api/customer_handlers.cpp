@@ -9,7 +9,9 @@ namespace api {
 
 namespace {
 
-std::string etagOf(std::int32_t version) { return "\"" + std::to_string(version) + "\""; }
+std::string etagOf(std::int32_t version) {
+  return "\"" + std::to_string(version) + "\"";
+}
 
 HttpResponse customerResponse(int status, const core::domain::Customer& customer) {
   HttpResponse response;
@@ -45,7 +47,8 @@ VersionExpectation expectedVersion(const HttpRequest& request) {
 std::optional<HttpResponse> requireJson(const HttpRequest& request, bool merge_patch_allowed) {
   const auto type = request.header("content-type");
   const std::string media = type ? trim(type->substr(0, type->find(';'))) : "";
-  if (media == "application/json" || (merge_patch_allowed && media == "application/merge-patch+json")) {
+  if (media == "application/json" ||
+      (merge_patch_allowed && media == "application/merge-patch+json")) {
     return std::nullopt;
   }
   return errorResponse(415, "unsupported_media_type",
@@ -174,9 +177,17 @@ HttpResponse CustomerHandlers::create(const HttpRequest& request) {
 }
 
 HttpResponse CustomerHandlers::get(const HttpRequest& /*request*/, std::int64_t id) {
-  auto customer = store_.get(id);
-  if (!customer) return errorResponse(customer.error());
-  return customerResponse(200, *customer);
+  return getResponse(id, store_.get(id));
+}
+
+HttpResponse CustomerHandlers::getResponse(
+    std::int64_t id, const core::Result<std::optional<core::domain::Customer>>& found) {
+  if (!found) return errorResponse(found.error());
+  if (!*found) {
+    return errorResponse(
+        core::Error{core::ErrorKind::kNotFound, "customer " + std::to_string(id) + " not found"});
+  }
+  return customerResponse(200, **found);
 }
 
 HttpResponse CustomerHandlers::replace(const HttpRequest& request, std::int64_t id) {

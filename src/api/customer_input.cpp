@@ -37,7 +37,8 @@ std::optional<HttpResponse> parseObject(const std::string& body, rapidjson::Docu
                              std::to_string(doc.GetErrorOffset()) +
                              "): " + rapidjson::GetParseError_En(doc.GetParseError()));
   }
-  if (!doc.IsObject()) return errorResponse(400, "invalid_json", "request body must be a JSON object");
+  if (!doc.IsObject())
+    return errorResponse(400, "invalid_json", "request body must be a JSON object");
   return std::nullopt;
 }
 

@@ -10,19 +10,24 @@ namespace api {
 using core::Error;
 using core::ErrorKind;
 using core::Result;
-using core::domain::Customer;
 using core::domain::CrudEventType;
+using core::domain::Customer;
 
 namespace {
 
 // Timestamps travel as microseconds since the epoch: exact, no time-zone parsing.
-#define CUSTOMER_COLUMNS(p)                                                               \
-  p "id, " p "name, " p "phone, " p "email, " p "deleted, " p "version, "                 \
-    "(extract(epoch FROM " p "created_on) * 1000000)::bigint, "                             \
+#define CUSTOMER_COLUMNS(p)                                   \
+  p "id, " p "name, " p "phone, " p "email, " p "deleted, " p \
+    "version, "                                               \
+    "(extract(epoch FROM " p                                  \
+    "created_on) * 1000000)::bigint, "                        \
     "(extract(epoch FROM " p "updated_on) * 1000000)::bigint, " p "created_by, " p "updated_by"
 constexpr int kCustomerColumnCount = 10;
 
-constexpr const char* kGet = "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE id = $1 AND NOT deleted";
+constexpr const char* kGet =
+    "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE id = $1 AND NOT deleted";
+constexpr const char* kGetMany =
+    "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE id = ANY($1::bigint[]) AND NOT deleted";
 
 constexpr const char* kInsert =
     "INSERT INTO customers (name, phone, email, created_on, updated_on, created_by, updated_by) "
@@ -31,16 +36,15 @@ constexpr const char* kInsert =
 
 // The CTE locks the current row (waiting for a concurrent writer, then seeing
 // its result), the UPDATE applies the change; RETURNING gives before and after.
-#define LOCKED_OLD_ROW                                                                        \
+#define LOCKED_OLD_ROW \
   "WITH old AS (SELECT * FROM customers WHERE id = $1 AND NOT deleted FOR UPDATE) "
-constexpr const char* kUpdate =
-    LOCKED_OLD_ROW
+constexpr const char* kUpdate = LOCKED_OLD_ROW
     "UPDATE customers AS c SET name = COALESCE($2, old.name), phone = COALESCE($3, old.phone), "
     "email = COALESCE($4, old.email), version = old.version + 1, updated_on = clock_timestamp(), "
-    "updated_by = $5 FROM old WHERE c.id = old.id AND ($6::integer IS NULL OR old.version = $6::integer) "
+    "updated_by = $5 FROM old WHERE c.id = old.id AND ($6::integer IS NULL OR old.version = "
+    "$6::integer) "
     "RETURNING " CUSTOMER_COLUMNS("old.") ", " CUSTOMER_COLUMNS("c.");
-constexpr const char* kDelete =
-    LOCKED_OLD_ROW
+constexpr const char* kDelete = LOCKED_OLD_ROW
     "UPDATE customers AS c SET deleted = true, version = old.version + 1, "
     "updated_on = clock_timestamp(), updated_by = $2 "
     "FROM old WHERE c.id = old.id AND ($3::integer IS NULL OR old.version = $3::integer) "
@@ -56,25 +60,30 @@ constexpr const char* kInsertOutbox =
     "jsonb_set($7::jsonb, '{outbox_id}', to_jsonb(crud_id)), "
     "jsonb_build_object('event_id', $8::text, 'event_type', $6::text) FROM ids "
     "UNION ALL "
-    "SELECT mail_id, $2::text, $3::text, 'customer', $4::bigint, $5::integer, 'notification.email', "
-    "$9::jsonb, jsonb_build_object('event_id', $10::text, 'event_type', 'notification.email') FROM ids";
+    "SELECT mail_id, $2::text, $3::text, 'customer', $4::bigint, $5::integer, "
+    "'notification.email', "
+    "$9::jsonb, jsonb_build_object('event_id', $10::text, 'event_type', 'notification.email') FROM "
+    "ids";
 
-#define LIST_BODY(where, order)                                                           \
-  "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE NOT deleted AND " where " ORDER BY id " order \
-  " LIMIT $2"
+#define LIST_BODY(where, order)                                                 \
+  "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE NOT deleted AND " where \
+                                 " ORDER BY id " order " LIMIT $2"
 constexpr const char* kListNewest = LIST_BODY("id < $1", "DESC");
 constexpr const char* kListById = LIST_BODY("id > $1", "ASC");
 constexpr const char* kSearchNewest =
     LIST_BODY("id < $1 AND (name ILIKE $3 OR email ILIKE $3)", "DESC");
-constexpr const char* kSearchById = LIST_BODY("id > $1 AND (name ILIKE $3 OR email ILIKE $3)", "ASC");
+constexpr const char* kSearchById =
+    LIST_BODY("id > $1 AND (name ILIKE $3 OR email ILIKE $3)", "ASC");
 
 constexpr const char* kFindKey =
     "SELECT request_hash, customer_id, customer_version, response_body FROM idempotency_keys "
     "WHERE key = $1 AND created_at > now() - interval '24 hours'";
 // An expired key is taken over; a live one makes this insert nothing.
 constexpr const char* kInsertKey =
-    "INSERT INTO idempotency_keys (key, request_hash, customer_id, customer_version, response_body) "
-    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET request_hash = EXCLUDED.request_hash, "
+    "INSERT INTO idempotency_keys (key, request_hash, customer_id, customer_version, "
+    "response_body) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE SET request_hash = "
+    "EXCLUDED.request_hash, "
     "customer_id = EXCLUDED.customer_id, customer_version = EXCLUDED.customer_version, "
     "response_body = EXCLUDED.response_body, created_at = now() "
     "WHERE idempotency_keys.created_at <= now() - interval '24 hours' RETURNING key";
@@ -108,7 +117,6 @@ std::string likePattern(const std::string& search) {
   return out + "%";
 }
 
-
 }  // namespace
 
 CustomerStore::CustomerStore(core::db::ConnectionPool& pool, EventTopics topics,
@@ -123,6 +131,7 @@ CustomerStore::CustomerStore(core::db::ConnectionPool& pool, EventTopics topics,
 
 void CustomerStore::prepareStatements(pqxx::connection& c) {
   c.prepare("customer_get", kGet);
+  c.prepare("customer_get_many", kGetMany);
   c.prepare("customer_insert", kInsert);
   c.prepare("customer_update", kUpdate);
   c.prepare("customer_delete", kDelete);
@@ -148,14 +157,38 @@ void insertOutbox(pqxx::work& tx, const ChangeEvents& events, const Customer& af
 
 }  // namespace
 
-Result<Customer> CustomerStore::get(std::int64_t id) {
+Result<std::optional<Customer>> CustomerStore::get(std::int64_t id) {
+  auto found = getMany({id});
+  if (!found) return found.error();
+  auto it = found->find(id);
+  if (it == found->end()) return std::optional<Customer>();
+  return std::optional<Customer>(std::move(it->second));
+}
+
+Result<std::unordered_map<std::int64_t, Customer>> CustomerStore::getMany(
+    const std::vector<std::int64_t>& ids) {
   auto lease = pool_.acquire();
   if (!lease) return lease.error();
-  return core::db::guarded([&]() -> Result<Customer> {
+  return core::db::guarded([&]() -> Result<std::unordered_map<std::int64_t, Customer>> {
     pqxx::nontransaction tx(**lease);
-    const auto rows = tx.exec_prepared("customer_get", id);
-    if (rows.empty()) return Error{ErrorKind::kNotFound, "customer " + std::to_string(id) + " not found"};
-    return readCustomer(rows[0], 0);
+    pqxx::result rows;
+    if (ids.size() == 1) {
+      rows = tx.exec_prepared("customer_get", ids[0]);
+    } else {
+      std::string array = "{";
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i > 0) array += ',';
+        array += std::to_string(ids[i]);
+      }
+      array += '}';
+      rows = tx.exec_prepared("customer_get_many", array);
+    }
+    std::unordered_map<std::int64_t, Customer> out;
+    for (const auto& row : rows) {
+      auto customer = readCustomer(row, 0);
+      out.emplace(customer.id, std::move(customer));
+    }
+    return out;
   });
 }
 
@@ -166,14 +199,16 @@ Result<Page> CustomerStore::list(const ListQuery& query) {
     pqxx::nontransaction tx(**lease);
     const std::int64_t cursor =
         query.cursor.value_or(query.newest_first ? std::numeric_limits<std::int64_t>::max() : 0);
-    const auto fetch = static_cast<std::int64_t>(query.limit) + 1;  // one more: is there a next page?
+    const auto fetch =
+        static_cast<std::int64_t>(query.limit) + 1;  // one more: is there a next page?
     pqxx::result rows;
     if (query.search.empty()) {
       rows = tx.exec_prepared(query.newest_first ? "customer_list_newest" : "customer_list_by_id",
                               cursor, fetch);
     } else {
-      rows = tx.exec_prepared(query.newest_first ? "customer_search_newest" : "customer_search_by_id",
-                              cursor, fetch, likePattern(query.search));
+      rows =
+          tx.exec_prepared(query.newest_first ? "customer_search_newest" : "customer_search_by_id",
+                           cursor, fetch, likePattern(query.search));
     }
     Page page;
     for (const auto& row : rows) {
@@ -217,17 +252,19 @@ Result<CreateOutcome> CustomerStore::create(const CustomerInput& input, const st
   }
   auto created = core::db::guarded([&]() -> Result<std::optional<CreateOutcome>> {
     pqxx::work tx(**lease);
-    const auto row = tx.exec_prepared1("customer_insert", input.name, input.phone, input.email, actor);
+    const auto row =
+        tx.exec_prepared1("customer_insert", input.name, input.phone, input.email, actor);
     CreateOutcome outcome;
     outcome.customer = readCustomer(row, 0);
     outcome.customer_id = outcome.customer.id;
     outcome.version = outcome.customer.version;
-    insertOutbox(tx, buildChangeEvents(CrudEventType::kCreated, std::nullopt, outcome.customer, topics_),
-                 outcome.customer);
+    insertOutbox(
+        tx, buildChangeEvents(CrudEventType::kCreated, std::nullopt, outcome.customer, topics_),
+        outcome.customer);
     if (key) {
-      const auto stored = tx.exec_prepared("idempotency_insert", key->key, key->request_hash,
-                                           outcome.customer.id, outcome.customer.version,
-                                           core::json::encodeCustomer(outcome.customer));
+      const auto stored =
+          tx.exec_prepared("idempotency_insert", key->key, key->request_hash, outcome.customer.id,
+                           outcome.customer.version, core::json::encodeCustomer(outcome.customer));
       // A concurrent request with this key committed first: drop our work.
       if (stored.empty()) return std::optional<CreateOutcome>{};
     }
@@ -252,23 +289,24 @@ Result<Customer> CustomerStore::update(std::int64_t id, const CustomerPatch& pat
   return change(CrudEventType::kUpdated, id, patch, expected_version, actor);
 }
 
-Result<Customer> CustomerStore::remove(std::int64_t id, std::optional<std::int32_t> expected_version,
+Result<Customer> CustomerStore::remove(std::int64_t id,
+                                       std::optional<std::int32_t> expected_version,
                                        const std::string& actor) {
   return change(CrudEventType::kDeleted, id, {}, expected_version, actor);
 }
 
-Result<Customer> CustomerStore::change(CrudEventType type, std::int64_t id, const CustomerPatch& patch,
+Result<Customer> CustomerStore::change(CrudEventType type, std::int64_t id,
+                                       const CustomerPatch& patch,
                                        std::optional<std::int32_t> expected_version,
                                        const std::string& actor) {
   auto lease = pool_.acquire();
   if (!lease) return lease.error();
   auto result = core::db::guarded([&]() -> Result<Customer> {
     pqxx::work tx(**lease);
-    const auto rows =
-        type == CrudEventType::kDeleted
-            ? tx.exec_prepared("customer_delete", id, actor, expected_version)
-            : tx.exec_prepared("customer_update", id, patch.name, patch.phone, patch.email, actor,
-                               expected_version);
+    const auto rows = type == CrudEventType::kDeleted
+                          ? tx.exec_prepared("customer_delete", id, actor, expected_version)
+                          : tx.exec_prepared("customer_update", id, patch.name, patch.phone,
+                                             patch.email, actor, expected_version);
     if (rows.empty()) {
       const auto state = tx.exec_prepared("customer_why_unchanged", id);
       if (state.empty() || state[0][1].as<bool>()) {

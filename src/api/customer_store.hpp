@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "api/change_events.hpp"
@@ -46,12 +47,17 @@ struct CreateOutcome {
 
 class CustomerStore {
  public:
-  CustomerStore(core::db::ConnectionPool& pool, EventTopics topics, core::metrics::Registry& metrics);
+  CustomerStore(core::db::ConnectionPool& pool, EventTopics topics,
+                core::metrics::Registry& metrics);
 
   // Registers the prepared statements on a new pooled connection.
   static void prepareStatements(pqxx::connection& connection);
 
-  core::Result<core::domain::Customer> get(std::int64_t id);
+  // Nothing when the customer does not exist or is deleted.
+  core::Result<std::optional<core::domain::Customer>> get(std::int64_t id);
+  // Customers that exist and are not deleted, by id; missing ids are left out.
+  core::Result<std::unordered_map<std::int64_t, core::domain::Customer>> getMany(
+      const std::vector<std::int64_t>& ids);
   core::Result<Page> list(const ListQuery& query);
   // `encode` renders the response body stored with an idempotency key.
   core::Result<CreateOutcome> create(const CustomerInput& input, const std::string& actor,

@@ -7,10 +7,35 @@
 #include <algorithm>
 #include <sstream>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "api/http_errors.hpp"
 #include "api/url.hpp"
 #include "core/domain/events.hpp"
 
 namespace api {
+
+// Requests handed to the service and not yet answered. stop() waits for them
+// before it stops the reactors that write the answers.
+struct InFlightRequests {
+  std::mutex mutex;
+  std::condition_variable idle;
+  std::size_t count = 0;
+  bool draining = false;
+
+  bool enter() {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (draining) return false;
+    ++count;
+    return true;
+  }
+  void leave() {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (--count == 0) idle.notify_all();
+  }
+};
 
 namespace {
 
@@ -55,7 +80,8 @@ HttpRequest convert(const Http::Request& in) {
 // typed header carries any name and value.
 class NamedHeader : public Http::Header::Header {
  public:
-  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  NamedHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
   const char* name() const override { return name_.c_str(); }
   std::uint64_t hash() const override { return Http::Header::detail::hash(name_.c_str()); }
   void write(std::ostream& stream) const override { stream << value_; }
@@ -69,40 +95,77 @@ class PistacheHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
 
-  explicit PistacheHandler(std::shared_ptr<ApiService> service) : service_(std::move(service)) {}
+  PistacheHandler(std::shared_ptr<ApiService> service, std::shared_ptr<InFlightRequests> in_flight)
+      : service_(std::move(service)), in_flight_(std::move(in_flight)) {}
 
   void onRequest(const Http::Request& in, Http::ResponseWriter writer) override {
     const auto started = std::chrono::steady_clock::now();
     HttpRequest request = convert(in);
-    HttpResponse response = service_->handle(request);
+    // What the answer needs of the request, kept while the service works.
+    auto exchange =
+        std::make_shared<Exchange>(Exchange{std::move(writer), request.request_id, request.method,
+                                            request.path, keepAlive(request), started});
+    if (!in_flight_->enter()) {
+      exchange->keep_alive = false;
+      finish(*exchange, errorResponse(503, "unavailable", "the server is shutting down"), "api");
+      return;
+    }
+    service_->serve(std::move(request), [service = service_, in_flight = in_flight_, exchange](
+                                            HttpResponse response, const std::string& actor) {
+      finish(*exchange, std::move(response), actor, service.get(), in_flight);
+    });
+  }
 
+ private:
+  struct Exchange {
+    Http::ResponseWriter writer;
+    std::string request_id;
+    std::string method;
+    std::string path;
+    bool keep_alive;
+    std::chrono::steady_clock::time_point started;
+  };
+
+  static bool keepAlive(const HttpRequest& request) {
+    const auto connection = request.header("connection");
+    return !connection || lower(*connection).find("close") == std::string::npos;
+  }
+
+  // Writes the answer; runs on a reactor or a service thread (Pistache queues
+  // writes to the connection's reactor either way).
+  static void finish(Exchange& exchange, HttpResponse response, const std::string& actor,
+                     ApiService* service = nullptr,
+                     std::shared_ptr<InFlightRequests> in_flight = nullptr) {
+    auto& writer = exchange.writer;
     for (const auto& [name, value] : response.headers) {
       writer.headers().add(std::make_shared<NamedHeader>(name, value));
     }
-    writer.headers().add(std::make_shared<NamedHeader>("X-Request-Id", request.request_id));
+    writer.headers().add(std::make_shared<NamedHeader>("X-Request-Id", exchange.request_id));
     // Pistache says "Connection: close" when the client sent no Connection
     // header, while keeping the socket open; clients then reconnect each time.
-    const auto connection = request.header("connection");
-    if (!connection || lower(*connection).find("close") == std::string::npos) {
-      writer.headers().remove<Http::Header::Connection>();
-      writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
-    }
+    writer.headers().remove<Http::Header::Connection>();
+    writer.headers().add<Http::Header::Connection>(
+        exchange.keep_alive ? Http::ConnectionControl::KeepAlive : Http::ConnectionControl::Close);
     if (!response.content_type.empty()) {
       writer.setMime(Http::Mime::MediaType::fromString(response.content_type));
     }
     // Recorded before sending, so a client that reads /metrics next sees it.
-    const auto elapsed = std::chrono::steady_clock::now() - started;
-    service_->record(ApiService::routeOf(request.path), request.method, response.status, elapsed);
+    const auto elapsed = std::chrono::steady_clock::now() - exchange.started;
+    if (service)
+      service->record(ApiService::routeOf(exchange.path), exchange.method, response.status,
+                      elapsed);
+    // The bytes are queued to the connection's reactor, which writes them.
+    // (Pistache drops, without a word, a queued answer whose client left, so
+    // its promise is no signal to wait for.)
     writer.send(static_cast<Http::Code>(response.status), response.body);
-
+    if (in_flight) in_flight->leave();
     spdlog::info("request_id={} method={} path={} status={} duration_us={} actor={}",
-                 request.request_id, request.method, request.path, response.status,
-                 std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(),
-                 request.actor);
+                 exchange.request_id, exchange.method, exchange.path, response.status,
+                 std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), actor);
   }
 
- private:
   std::shared_ptr<ApiService> service_;
+  std::shared_ptr<InFlightRequests> in_flight_;
 };
 
 }  // namespace
@@ -110,7 +173,9 @@ class PistacheHandler : public Http::Handler {
 HttpServer::HttpServer(std::shared_ptr<ApiService> service, ServerOptions options)
     : service_(std::move(service)), options_(std::move(options)) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::start() {
   endpoint_ = std::make_unique<Http::Endpoint>(Address(options_.host, Port(options_.port)));
@@ -120,13 +185,30 @@ void HttpServer::start() {
                       .flags(Tcp::Options::ReuseAddr)
                       .maxRequestSize(options_.max_request_bytes)
                       .maxResponseSize(16 * 1024 * 1024));
-  endpoint_->setHandler(Http::make_handler<PistacheHandler>(service_));
+  in_flight_ = std::make_shared<InFlightRequests>();
+  endpoint_->setHandler(Http::make_handler<PistacheHandler>(service_, in_flight_));
   endpoint_->serveThreaded();
 }
 
-std::uint16_t HttpServer::port() const { return static_cast<std::uint16_t>(endpoint_->getPort()); }
+std::uint16_t HttpServer::port() const {
+  return static_cast<std::uint16_t>(endpoint_->getPort());
+}
 
 void HttpServer::stop() {
+  if (in_flight_) {
+    // New requests get 503 from here on; those in progress are answered first.
+    std::unique_lock<std::mutex> lock(in_flight_->mutex);
+    in_flight_->draining = true;
+    if (!in_flight_->idle.wait_for(lock, options_.drain_timeout,
+                                   [&] { return in_flight_->count == 0; })) {
+      spdlog::warn(
+          "{} requests still in progress after {} s; stopping anyway", in_flight_->count,
+          std::chrono::duration_cast<std::chrono::seconds>(options_.drain_timeout).count());
+    }
+    // The last answers are queued, not yet written: give the reactors a moment.
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   if (endpoint_) {
     endpoint_->shutdown();
     endpoint_.reset();

@@ -1,8 +1,9 @@
 #pragma once
 // The Pistache side of the API, kept to this one file pair: it turns Pistache
-// requests into HttpRequest, calls ApiService, writes the HttpResponse back,
-// and runs the endpoint.
+// requests into HttpRequest, hands them to ApiService, writes the HttpResponse
+// back (from whichever thread answers), and runs the endpoint.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -20,7 +21,11 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port (tests), read back with port()
   int threads = 2;
   std::size_t max_request_bytes = 80 * 1024;  // whole request; Pistache answers 413 above it
+  std::chrono::milliseconds drain_timeout{
+      10000};  // stop() waits this long for requests in progress
 };
+
+struct InFlightRequests;
 
 class HttpServer {
  public:
@@ -32,13 +37,15 @@ class HttpServer {
   // Binds and serves on background threads; throws when it cannot bind.
   void start();
   std::uint16_t port() const;
-  // Stops accepting and joins the reactor threads; requests in progress finish.
+  // Answers new requests with 503, waits for those in progress to be
+  // answered, then stops the reactor threads.
   void stop();
 
  private:
   std::shared_ptr<ApiService> service_;
   ServerOptions options_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+  std::shared_ptr<InFlightRequests> in_flight_;
 };
 
 }  // namespace api

@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
       return core::app::fail(kProgram, reachable.error());
     }
     core::metrics::Registry metrics;
-    core::db::ConnectionPool pool({config.database_url, config.pool_size,
-                                   std::chrono::seconds(5), 5,
-                                   [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
+    core::db::ConnectionPool pool(
+        {config.database_url, config.pool_size, std::chrono::seconds(5), 5,
+         [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
     metrics.gauge("db_pool_connections_in_use", "Pooled connections leased now",
                   [&pool]() { return static_cast<double>(pool.stats().in_use); });
     metrics.gauge("db_pool_connections_open", "Pooled connections open now",
@@ -68,8 +68,10 @@ int main(int argc, char** argv) {
       std::unique_lock<std::mutex> lock(janitor_mutex);
       while (!janitor_wake.wait_for(lock, std::chrono::minutes(10), [&] { return stopping; })) {
         auto purged = store.purgeExpiredKeys(1000);
-        if (!purged) spdlog::warn("purging expired idempotency keys failed: {}", purged.error().message);
-        else if (*purged > 0) spdlog::info("purged {} expired idempotency keys", *purged);
+        if (!purged)
+          spdlog::warn("purging expired idempotency keys failed: {}", purged.error().message);
+        else if (*purged > 0)
+          spdlog::info("purged {} expired idempotency keys", *purged);
       }
     });
 

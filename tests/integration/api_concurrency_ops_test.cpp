@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <future>
 #include <thread>
 
 #include "integration/api_fixture.hpp"
@@ -29,8 +31,9 @@ TEST_CASE("concurrent updates of one customer: outbox order per customer equals 
       HttpClient http(api.baseUrl());
       for (int i = 0; i < kUpdates; ++i) {
         const auto id = (i % 2) + 1;  // two customers, interleaved
-        auto r = http.request("PATCH", "/api/customers/" + std::to_string(id),
-                              R"({"name":"writer )" + std::to_string(t) + " " + std::to_string(i) + "\"}");
+        auto r = http.request(
+            "PATCH", "/api/customers/" + std::to_string(id),
+            R"({"name":"writer )" + std::to_string(t) + " " + std::to_string(i) + "\"}");
         if (r.status == 200) ++ok;
       }
     });
@@ -40,11 +43,13 @@ TEST_CASE("concurrent updates of one customer: outbox order per customer equals 
 
   for (int id = 1; id <= 2; ++id) {
     CAPTURE(id);
-    const auto rows = api.query("SELECT aggregate_version FROM outbox WHERE aggregate_id = " +
-                                std::to_string(id) + " AND event_type LIKE 'customer.%' ORDER BY id");
+    const auto rows = api.query(
+        "SELECT aggregate_version FROM outbox WHERE aggregate_id = " + std::to_string(id) +
+        " AND event_type LIKE 'customer.%' ORDER BY id");
     int expected = 1;
     for (const auto& row : rows) CHECK(row[0].as<int>() == expected++);
-    CHECK(api.scalar("SELECT version FROM customers WHERE id = " + std::to_string(id)) == expected - 1);
+    CHECK(api.scalar("SELECT version FROM customers WHERE id = " + std::to_string(id)) ==
+          expected - 1);
   }
   CHECK(api.scalar("SELECT sum(version) FROM customers") == 2 + kThreads * kUpdates);
 }
@@ -82,8 +87,9 @@ TEST_CASE("healthz, readyz, metrics and openapi.json answer") {
 
 TEST_CASE("readyz is 503 when the database cannot be reached") {
   core::metrics::Registry metrics;
-  core::db::ConnectionPool pool({"postgresql://postgres@127.0.0.1:1/none", 1, std::chrono::seconds(1), 1,
-                                 [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
+  core::db::ConnectionPool pool(
+      {"postgresql://postgres@127.0.0.1:1/none", 1, std::chrono::seconds(1), 1,
+       [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
   api::CustomerStore store(pool, {}, metrics);
   auto service = std::make_shared<api::ApiService>(store, metrics, api::ServiceOptions{});
   api::ServerOptions options;
@@ -111,13 +117,15 @@ TEST_CASE("with tokens configured every /api request needs a valid bearer token"
   CHECK(http.get("/api/customers", {"Authorization: Basic YWxpY2U6eA=="}).status == 401);
   CHECK(api.scalar("SELECT count(*) FROM customers") == 0);
 
-  auto ok = http.request("POST", "/api/customers", kBody, {"Authorization: Bearer s3cret-token-0123456789"});
+  auto ok = http.request("POST", "/api/customers", kBody,
+                         {"Authorization: Bearer s3cret-token-0123456789"});
   CHECK(ok.status == 201);
   CHECK(std::string(testing::parseJson(ok.body)["created_by"].GetString()) == "alice");
   CHECK(http.get("/healthz").status == 200);  // probes stay open
 }
 
-TEST_CASE("the request id is echoed when given and generated otherwise and keep-alive is explicit") {
+TEST_CASE(
+    "the request id is echoed when given and generated otherwise and keep-alive is explicit") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
   auto given = http.get("/healthz", {"X-Request-Id: trace-abc.123"});
@@ -141,4 +149,125 @@ TEST_CASE("the web UI is served from the web root, and paths cannot leave it") {
   CHECK(http.get("/%2e%2e/CMakeLists.txt").status == 404);
   CHECK(http.get("/.hidden").status == 404);
   CHECK(http.get("/no-such-page.html").status == 404);
+}
+
+namespace {
+
+// Holds customer `id` locked in its own transaction until release().
+class RowLock {
+ public:
+  RowLock(const std::string& url, std::int64_t id) : connection_(url), tx_(connection_) {
+    tx_.exec("SELECT 1 FROM customers WHERE id = " + std::to_string(id) + " FOR UPDATE");
+  }
+  void release() { tx_.abort(); }
+
+ private:
+  pqxx::connection connection_;
+  pqxx::work tx_;
+};
+
+// True once some session of the API waits for a row lock.
+bool apiWaitsForLock(const ApiFixture& api) {
+  return testing::waitUntil([&] {
+    return api.scalar(
+               "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+               "AND datname = current_database()") > 0;
+  });
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a request waiting for the database does not hold up other requests on the same reactor") {
+  ApiFixture api({}, 1);  // one reactor thread serves every connection
+  HttpClient setup(api.baseUrl());
+  REQUIRE(setup.request("POST", "/api/customers", kBody).status == 201);
+  REQUIRE(setup.request("POST", "/api/customers", kBody).status == 201);
+
+  RowLock lock(api.databaseUrl(), 1);
+  auto blocked = std::async(std::launch::async, [&] {
+    HttpClient http(api.baseUrl());
+    return http.request("PATCH", "/api/customers/1", R"({"name":"after the lock"})");
+  });
+  REQUIRE(apiWaitsForLock(api));
+
+  auto others = std::async(std::launch::async, [&] {
+    HttpClient http(api.baseUrl());
+    return std::make_pair(http.get("/api/customers/2").status, http.get("/healthz").status);
+  });
+  const bool answered = others.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  lock.release();
+  REQUIRE(answered);
+  CHECK(others.get() == std::make_pair(200L, 200L));
+  auto patched = blocked.get();
+  CHECK(patched.status == 200);
+  CHECK(std::string(testing::parseJson(patched.body)["name"].GetString()) == "after the lock");
+}
+
+TEST_CASE("stopping the server answers the requests in progress and refuses new ones with 503") {
+  ApiFixture api;
+  HttpClient setup(api.baseUrl());
+  REQUIRE(setup.request("POST", "/api/customers", kBody).status == 201);
+
+  RowLock lock(api.databaseUrl(), 1);
+  auto in_progress = std::async(std::launch::async, [&] {
+    HttpClient http(api.baseUrl());
+    return http.request("PATCH", "/api/customers/1", R"({"name":"finished while stopping"})");
+  });
+  REQUIRE(apiWaitsForLock(api));
+  auto stopped = std::async(std::launch::async, [&] { api.server().stop(); });
+  // Until the request in progress is answered the server still listens, and says no.
+  auto refused = setup.get("/api/customers/1");
+  CHECK(refused.status == 503);
+  CHECK(std::string(testing::parseJson(refused.body)["error"].GetString()) == "unavailable");
+  CHECK(refused.header("connection") == "Close");
+  CHECK(stopped.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
+
+  lock.release();
+  auto answered = in_progress.get();
+  CHECK(answered.status == 200);
+  REQUIRE(stopped.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK(api.scalar("SELECT version FROM customers WHERE id = 1") == 2);
+}
+
+TEST_CASE("concurrent reads by id, answered in shared queries, each get their own customer") {
+  ApiFixture api;
+  HttpClient setup(api.baseUrl());
+  for (int i = 0; i < 20; ++i) {
+    const std::string body =
+        R"({"name":"Reader )" + std::to_string(i + 1) + R"(","phone":"12345","email":"r@b.co"})";
+    REQUIRE(setup.request("POST", "/api/customers", body).status == 201);
+  }
+  REQUIRE(setup.request("DELETE", "/api/customers/20").status == 204);
+  // One query for several ids: deleted and unknown ids are left out, duplicates are harmless.
+  auto many = api.store().getMany({1, 2, 20, 21, 1});
+  REQUIRE(many);
+  CHECK(many->size() == 2);
+  CHECK(many->at(2).name == "Reader 2");
+
+  constexpr int kThreads = 8;
+  std::atomic<int> right{0};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient http(api.baseUrl());
+      for (int i = 0; i < 60; ++i) {
+        const int id = 1 + (t * 7 + i) % 22;  // 1..19 live, 20 deleted, 21 and 22 never existed
+        auto r = http.get("/api/customers/" + std::to_string(id));
+        bool ok = false;
+        if (id <= 19) {
+          ok = r.status == 200 &&
+               r.body.find("\"name\":\"Reader " + std::to_string(id) + "\"") != std::string::npos &&
+               r.header("etag") == "\"1\"";
+        } else {
+          ok = r.status == 404;
+        }
+        ++(ok ? right : wrong);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(wrong == 0);
+  CHECK(right == kThreads * 60);
 }

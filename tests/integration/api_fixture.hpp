@@ -12,8 +12,8 @@
 #include "api/customer_store.hpp"
 #include "api/http_server.hpp"
 #include "core/db/migrator.hpp"
-#include "core/json/codec.hpp"
 #include "core/db/pool.hpp"
+#include "core/json/codec.hpp"
 #include "core/metrics/registry.hpp"
 #include "support/http_client.hpp"
 #include "support/test_env.hpp"
@@ -30,9 +30,9 @@ inline rapidjson::Document parseJson(const std::string& text) {
 
 class ApiFixture {
  public:
-  explicit ApiFixture(api::ServiceOptions options = {}, std::size_t threads = 4)
-      : db_("it_api") {
+  explicit ApiFixture(api::ServiceOptions options = {}, std::size_t threads = 2) : db_("it_api") {
     const std::size_t max_body = options.max_body_bytes;
+    const std::size_t pool_size = std::max<std::size_t>(1, options.workers + options.read_threads);
     {
       pqxx::connection c(db_.url());
       auto files = core::db::loadMigrations(sourcePath("sql/customers"));
@@ -40,7 +40,7 @@ class ApiFixture {
       if (!applied) throw std::runtime_error(applied.error().message);
     }
     pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
-        db_.url(), threads, std::chrono::seconds(10), 5,
+        db_.url(), pool_size, std::chrono::seconds(10), 5,
         [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
     store_ = std::make_unique<api::CustomerStore>(*pool_, api::EventTopics{}, metrics_);
     service_ = std::make_shared<api::ApiService>(*store_, metrics_, std::move(options));
@@ -55,6 +55,7 @@ class ApiFixture {
   std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
   const std::string& databaseUrl() const { return db_.url(); }
   core::metrics::Registry& metrics() { return metrics_; }
+  api::HttpServer& server() { return *server_; }
   api::CustomerStore& store() { return *store_; }
 
   // One value from a query on the API's database.
