@@ -7,6 +7,9 @@ function request()
   return wrk.format("GET", "/api/customers/" .. math.random(1, max_id))
 end
 
+-- Jittered (uniform in [0, 2D], mean D) so that the connections do not fire
+-- in lockstep: arrivals spread out like independent clients.
 function delay()
-  return delay_ms
+  if delay_ms <= 0 then return 0 end
+  return math.random(0, 2 * delay_ms)
 end

@@ -10,6 +10,7 @@ function setup(thread)
 end
 
 function init(args)
+  math.randomseed(os.time() * 100 + id)
   requests = 0
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
@@ -23,6 +24,9 @@ function request()
   return wrk.format(nil, "/api/customers", nil, body)
 end
 
+-- Jittered (uniform in [0, 2D], mean D) so that the connections do not fire
+-- in lockstep: arrivals spread out like independent clients.
 function delay()
-  return delay_ms
+  if delay_ms <= 0 then return 0 end
+  return math.random(0, 2 * delay_ms)
 end

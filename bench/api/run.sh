@@ -41,33 +41,38 @@ wrk_run() { # LUA [env...]  (WRK_CONNECTIONS=N in env overrides the connection c
   local lua=$1; shift
   local conns=$connections
   for kv in "$@"; do case "$kv" in WRK_CONNECTIONS=*) conns=${kv#WRK_CONNECTIONS=} ;; esac; done
-  env "$@" wrk -t2 -c"$conns" -d"${seconds}s" --latency -s "$here/$lua" "http://127.0.0.1:$port" |
+  env "$@" wrk -t"$((conns < 2 ? 1 : 2))" -c"$conns" -d"${SECONDS_OVERRIDE:-$seconds}s" --latency -s "$here/$lua" "http://127.0.0.1:$port" |
     awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
          /Requests\/sec/ {rps = $2} $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)}
          END {printf "%.0f %.2f %.2f\n", rps, p50, p99}'
 }
 # "WRK_CONNECTIONS=N WRK_DELAY_MS=D": the pacing that brings the load to half
-# of `rate` given the p50 latency. wrk's delay has a 1 ms floor, so a fast
-# endpoint gets more connections instead of a shorter delay.
-half_rate_pacing() {
+# of `rate`. Each connection waits D ms, then takes the latency of a lightly
+# loaded server (`lat`, measured on one connection), so N / (D + lat) = rate / 2.
+# wrk's delay is whole milliseconds (at least 1), so N is then set to match D.
+half_rate_pacing() { # RATE LAT_MS
   awk -v c="$connections" -v r="$1" -v lat="$2" 'BEGIN {
-    d = 2 * c * 1000 / r - lat
-    if (d >= 1) { printf "WRK_CONNECTIONS=%d WRK_DELAY_MS=%d\n", c, d; exit }
-    n = int(r / 2 * (1 + lat) / 1000 + 0.999)
-    printf "WRK_CONNECTIONS=%d WRK_DELAY_MS=1\n", (n < 2 ? 2 : n)
+    d = int(2 * c * 1000 / r - lat + 0.5)
+    if (d < 1) d = 1
+    n = int(r / 2 * (d + lat) / 1000 + 0.5)
+    printf "WRK_CONNECTIONS=%d WRK_DELAY_MS=%d\n", (n < 1 ? 1 : n), d
   }'
+}
+unloaded_p50() { # LUA [env...]
+  local lua=$1; shift
+  SECONDS_OVERRIDE=5 wrk_run "$lua" WRK_CONNECTIONS=1 "$@" | awk '{print $2}'
 }
 
 echo "# customer-api benchmark: $connections connections, ${seconds}s per run, $(nproc) cores, $(date -u +%FT%TZ)"
 create_ceiling=$(pgbench_tps "$here/create.pgbench.sql")
 read -r create_rps create_p50 create_p99 <<<"$(wrk_run post.lua)"
-read -r -a create_pacing <<<"$(half_rate_pacing "$create_rps" "$create_p50")"
+read -r -a create_pacing <<<"$(half_rate_pacing "$create_rps" "$(unloaded_p50 post.lua)")"
 read -r create_half_rps _ create_half_p99 <<<"$(wrk_run post.lua "${create_pacing[@]}")"
 
 max_id=$(psql_admin -d bench_customers -tAc "SELECT max(id) FROM customers")
 get_ceiling=$(pgbench_tps "$here/get.pgbench.sql" -D max_id="$max_id")
 read -r get_rps get_p50 get_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id")"
-read -r -a get_pacing <<<"$(half_rate_pacing "$get_rps" "$get_p50")"
+read -r -a get_pacing <<<"$(half_rate_pacing "$get_rps" "$(unloaded_p50 get.lua MAX_ID="$max_id")")"
 read -r get_half_rps _ get_half_p99 <<<"$(wrk_run get.lua MAX_ID="$max_id" "${get_pacing[@]}")"
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 read -r http_rps _ _ <<<"$(wrk_run healthz.lua)"
