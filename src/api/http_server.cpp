@@ -107,12 +107,13 @@ class PistacheHandler : public Http::Handler {
                                             request.path, keepAlive(request), started});
     if (!in_flight_->enter()) {
       exchange->keep_alive = false;
-      finish(*exchange, errorResponse(503, "unavailable", "the server is shutting down"), "api");
+      finish(*exchange, errorResponse(503, "unavailable", "the server is shutting down"), "api",
+             *service_);
       return;
     }
     service_->serve(std::move(request), [service = service_, in_flight = in_flight_, exchange](
                                             HttpResponse response, const std::string& actor) {
-      finish(*exchange, std::move(response), actor, service.get(), in_flight);
+      finish(*exchange, response, actor, *service, in_flight);
     });
   }
 
@@ -133,9 +134,26 @@ class PistacheHandler : public Http::Handler {
 
   // Writes the answer; runs on a reactor or a service thread (Pistache queues
   // writes to the connection's reactor either way).
-  static void finish(Exchange& exchange, HttpResponse response, const std::string& actor,
-                     ApiService* service = nullptr,
-                     std::shared_ptr<InFlightRequests> in_flight = nullptr) {
+  // Records, writes and logs the answer; runs on a reactor or a service
+  // thread. `in_flight`, when given, is left whatever happens.
+  static void finish(Exchange& exchange, const HttpResponse& response, const std::string& actor,
+                     ApiService& service,
+                     const std::shared_ptr<InFlightRequests>& in_flight = nullptr) {
+    // Recorded before sending, so a client that reads /metrics next sees it.
+    const auto elapsed = std::chrono::steady_clock::now() - exchange.started;
+    service.record(ApiService::routeOf(exchange.path), exchange.method, response.status, elapsed);
+    try {
+      write(exchange, response);
+    } catch (const std::exception& e) {
+      spdlog::warn("request_id={} answer not sent: {}", exchange.request_id, e.what());
+    }
+    if (in_flight) in_flight->leave();
+    spdlog::info("request_id={} method={} path={} status={} duration_us={} actor={}",
+                 exchange.request_id, exchange.method, exchange.path, response.status,
+                 std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), actor);
+  }
+
+  static void write(Exchange& exchange, const HttpResponse& response) {
     auto& writer = exchange.writer;
     for (const auto& [name, value] : response.headers) {
       writer.headers().add(std::make_shared<NamedHeader>(name, value));
@@ -149,19 +167,10 @@ class PistacheHandler : public Http::Handler {
     if (!response.content_type.empty()) {
       writer.setMime(Http::Mime::MediaType::fromString(response.content_type));
     }
-    // Recorded before sending, so a client that reads /metrics next sees it.
-    const auto elapsed = std::chrono::steady_clock::now() - exchange.started;
-    if (service)
-      service->record(ApiService::routeOf(exchange.path), exchange.method, response.status,
-                      elapsed);
     // The bytes are queued to the connection's reactor, which writes them.
     // (Pistache drops, without a word, a queued answer whose client left, so
     // its promise is no signal to wait for.)
     writer.send(static_cast<Http::Code>(response.status), response.body);
-    if (in_flight) in_flight->leave();
-    spdlog::info("request_id={} method={} path={} status={} duration_us={} actor={}",
-                 exchange.request_id, exchange.method, exchange.path, response.status,
-                 std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), actor);
   }
 
   std::shared_ptr<ApiService> service_;

@@ -1,7 +1,14 @@
 // Concurrent writers keep per-customer outbox order equal to version order;
-// operational endpoints: health, readiness, metrics, OpenAPI, auth, request ids.
+// requests that wait for the database hold up no others, shutdown drains them,
+// batched reads answer each request with its own row; operational endpoints:
+// health, readiness, metrics, OpenAPI, auth, request ids.
 
 #include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <future>
@@ -270,4 +277,41 @@ TEST_CASE("concurrent reads by id, answered in shared queries, each get their ow
   for (auto& thread : threads) thread.join();
   CHECK(wrong == 0);
   CHECK(right == kThreads * 60);
+}
+
+TEST_CASE(
+    "a client that leaves before its answer changes nothing else: the server serves on and stops "
+    "at once") {
+  ApiFixture api;
+  HttpClient setup(api.baseUrl());
+  REQUIRE(setup.request("POST", "/api/customers", kBody).status == 201);
+
+  RowLock lock(api.databaseUrl(), 1);
+  {
+    const std::string body = R"({"name":"nobody reads this answer"})";
+    const std::string request =
+        "PATCH /api/customers/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(
+        static_cast<std::uint16_t>(std::stoi(api.baseUrl().substr(api.baseUrl().rfind(':') + 1))));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+    REQUIRE(send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+    REQUIRE(apiWaitsForLock(api));
+    close(fd);  // gone before the answer
+  }
+  lock.release();
+  // The change itself commits (the client only lost the answer), and the server goes on.
+  CHECK(testing::waitUntil(
+      [&] { return api.scalar("SELECT version FROM customers WHERE id = 1") == 2; }));
+  CHECK(setup.get("/api/customers/1").status == 200);
+  const auto started = std::chrono::steady_clock::now();
+  api.server().stop();
+  CHECK(std::chrono::steady_clock::now() - started <
+        std::chrono::seconds(2));  // nothing left in flight
 }
