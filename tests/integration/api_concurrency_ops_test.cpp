@@ -224,8 +224,11 @@ TEST_CASE("stopping the server answers the requests in progress and refuses new 
   REQUIRE(apiWaitsForLock(api));
   auto stopped = std::async(std::launch::async, [&] { api.server().stop(); });
   // Until the request in progress is answered the server still listens, and says no.
-  auto refused = setup.get("/api/customers/1");
-  CHECK(refused.status == 503);
+  testing::HttpResult refused;
+  REQUIRE(testing::waitUntil([&] {
+    refused = setup.get("/api/customers/1");
+    return refused.status == 503;
+  }));
   CHECK(std::string(testing::parseJson(refused.body)["error"].GetString()) == "unavailable");
   CHECK(refused.header("connection") == "Close");
   CHECK(stopped.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout);
