@@ -46,12 +46,19 @@ constexpr std::size_t kMaxReadBatch = 256;
 ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics,
                        ServiceOptions options)
     : store_(store), handlers_(store), metrics_(metrics), options_(std::move(options)) {
-  if (options_.workers > 0) workers_ = std::make_unique<WorkerPool>(options_.workers);
-  if (options_.workers > 0 && options_.read_threads > 0) {
-    reads_ = std::make_unique<BatchedReads>(
-        options_.read_threads, kMaxReadBatch,
-        [&store](const std::vector<std::int64_t>& ids) { return store.getMany(ids); });
-  }
+  if (options_.workers == 0) return;
+  workers_ = std::make_unique<WorkerPool>(options_.workers);
+  metrics_.gauge("api_worker_queue_length", "Requests waiting for a worker thread",
+                 [this]() { return static_cast<double>(workers_->queued()); });
+  if (options_.read_threads == 0) return;
+  auto& batch_sizes =
+      metrics_.histogram("api_read_batch_size", "Customers read by one batched query", {},
+                         {1, 2, 4, 8, 16, 32, 64, 128, 256});
+  reads_ = std::make_unique<BatchedReads>(
+      options_.read_threads, kMaxReadBatch,
+      [&store](const std::vector<std::int64_t>& ids) { return store.getMany(ids); }, &batch_sizes);
+  metrics_.gauge("api_read_queue_length", "Reads by id waiting for a reader thread",
+                 [this]() { return static_cast<double>(reads_->queued()); });
 }
 
 ApiService::~ApiService() = default;

@@ -4,8 +4,11 @@
 
 namespace api {
 
-BatchedReads::BatchedReads(std::size_t threads, std::size_t max_batch, FetchBatch fetch)
-    : max_batch_(max_batch == 0 ? 1 : max_batch), fetch_(std::move(fetch)) {
+BatchedReads::BatchedReads(std::size_t threads, std::size_t max_batch, FetchBatch fetch,
+                           core::metrics::Histogram* batch_sizes)
+    : max_batch_(max_batch == 0 ? 1 : max_batch),
+      fetch_(std::move(fetch)),
+      batch_sizes_(batch_sizes) {
   for (std::size_t i = 0; i < (threads == 0 ? 1 : threads); ++i)
     threads_.emplace_back([this] { run(); });
 }
@@ -52,6 +55,11 @@ void BatchedReads::complete(std::vector<Pending>& batch, const Fetched& fetched)
   }
 }
 
+std::size_t BatchedReads::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
 void BatchedReads::run() {
   std::vector<Pending> batch;
   std::vector<std::int64_t> ids;
@@ -67,6 +75,7 @@ void BatchedReads::run() {
     }
     ids.clear();
     for (const auto& p : batch) ids.push_back(p.id);
+    if (batch_sizes_) batch_sizes_->observe(static_cast<double>(ids.size()));
     complete(batch, fetchSafely(ids));
     batch.clear();
   }

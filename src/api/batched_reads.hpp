@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/domain/customer.hpp"
+#include "core/metrics/registry.hpp"
 #include "core/result.hpp"
 
 namespace api {
@@ -28,12 +29,15 @@ class BatchedReads {
   // Reads the given ids (duplicates possible); ids not found are left out.
   using FetchBatch = std::function<Fetched(const std::vector<std::int64_t>&)>;
 
-  BatchedReads(std::size_t threads, std::size_t max_batch, FetchBatch fetch);
+  // `batch_sizes`, when given, observes the number of ids of every query.
+  BatchedReads(std::size_t threads, std::size_t max_batch, FetchBatch fetch,
+               core::metrics::Histogram* batch_sizes = nullptr);
   ~BatchedReads();  // completes what is queued, then joins
   BatchedReads(const BatchedReads&) = delete;
   BatchedReads& operator=(const BatchedReads&) = delete;
 
   void submit(std::int64_t id, Completion done);
+  std::size_t queued() const;  // reads waiting for a reader
 
  private:
   struct Pending {
@@ -46,7 +50,8 @@ class BatchedReads {
 
   const std::size_t max_batch_;
   FetchBatch fetch_;
-  std::mutex mutex_;
+  core::metrics::Histogram* batch_sizes_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stopping_ = false;

@@ -26,6 +26,11 @@ void WorkerPool::post(std::function<void()> task) {
   wake_.notify_one();
 }
 
+std::size_t WorkerPool::queued() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queue_.size();
+}
+
 void WorkerPool::run() {
   for (;;) {
     std::function<void()> task;

@@ -280,6 +280,12 @@ TEST_CASE("concurrent reads by id, answered in shared queries, each get their ow
   for (auto& thread : threads) thread.join();
   CHECK(wrong == 0);
   CHECK(right == kThreads * 60);
+  // Every one of them went through the batched reader.
+  const std::string metrics = api.metrics().render();
+  const auto at = metrics.find("\napi_read_batch_size_sum ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(metrics.substr(at + 25)) == kThreads * 60);
+  CHECK(metrics.find("\napi_worker_queue_length ") != std::string::npos);
 }
 
 TEST_CASE(
