@@ -113,10 +113,17 @@ int runParkedCommand(const Invocation& invocation) {
       return core::kExitOk;
     }
     default: {
-      auto listed = (*rows)->list(config.include_skipped, config.limit);
+      // One row more than asked tells whether the list was cut.
+      auto listed = (*rows)->list(config.include_skipped, config.limit + 1);
       if (!listed) return core::app::fail(invocation.name, listed.error());
+      const bool truncated = static_cast<std::int64_t>(listed->size()) > config.limit;
+      if (truncated) listed->pop_back();
       std::cout << (config.json ? formatParkedJson(*listed)
                                 : formatParkedTable(*listed, config.include_skipped));
+      if (truncated) {
+        std::cerr << "Showing the first " << config.limit
+                  << " rows; there are more (raise --limit)\n";
+      }
       return core::kExitOk;
     }
   }

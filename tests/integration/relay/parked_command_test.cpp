@@ -54,6 +54,23 @@ TEST_CASE(
   CHECK_FALSE(doc[0]["skipped"].GetBool());
 }
 
+TEST_CASE("parked list --limit says when it left rows out") {
+  ParkedSetup s;
+  s.f.park(3);  // customer 2's created event
+  const auto cut = s.f.relayCommand("parked list", "--limit 1 --log-level warn");
+  REQUIRE_MESSAGE(cut.exit_code == 0, cut.output);
+  CAPTURE(cut.output);
+  CHECK(cut.output.find("customer:" + std::to_string(s.blocked)) != std::string::npos);
+  CHECK(cut.output.find("customer:" + std::to_string(s.other)) == std::string::npos);
+  CHECK(cut.output.find("Showing the first 1 rows; there are more (raise --limit)") !=
+        std::string::npos);
+
+  const auto whole = s.f.relayCommand("parked list", "--limit 2 --log-level warn");
+  REQUIRE_MESSAGE(whole.exit_code == 0, whole.output);
+  CHECK(whole.output.find("customer:" + std::to_string(s.other)) != std::string::npos);
+  CHECK(whole.output.find("there are more") == std::string::npos);
+}
+
 TEST_CASE(
     "parked retry un-parks the row, and the relay then publishes it before its customer's later "
     "rows") {
