@@ -6,8 +6,8 @@
 #   - p99 latency at half of the measured maximum rate (wrk paced with delay());
 #   - peak RSS of the API process;
 #   - for context, GET /healthz: the HTTP layer alone (wrk and Pistache), no database.
-# The API runs with its defaults (2 reactor threads, 1 batched reader) and as
-# many workers as connections, like pgbench's one connection per client.
+# The API runs with its defaults (2 reactor threads, 4 workers, 1 batched
+# reader: 5 PostgreSQL connections); pgbench opens one per client.
 # Uses the dev PostgreSQL (starts the dev stack if needed) and a throwaway
 # database bench_customers.   Usage: bench/api/run.sh [SECONDS=20] [CONNECTIONS=32]
 set -euo pipefail
@@ -26,10 +26,11 @@ psql_admin -d postgres -c "DROP DATABASE IF EXISTS bench_customers WITH (FORCE)"
 "$build_dir/src/admin/pipeline-admin" migrate --database-url "$db_url" --dir "$root/sql/customers" >/dev/null
 
 "$build_dir/src/api/customer-api" --database-url "$db_url" --listen "127.0.0.1:$port" \
-  --workers "$connections" --log-level warn &
+  --log-level warn &
 api_pid=$!
 trap 'kill $api_pid 2>/dev/null || true' EXIT
 wait_for "customer-api" 10 curl -sf "http://127.0.0.1:$port/healthz" || die "customer-api did not start"
+kill -0 "$api_pid" 2>/dev/null || die "customer-api exited (is port $port taken by another process?)"
 
 pgbench_tps() { # FILE [extra pgbench args...]
   local file=$1; shift

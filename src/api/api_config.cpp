@@ -62,7 +62,7 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   cli.add("threads", po::value<int>()->default_value(2),
           "HTTP reactor threads (network I/O only; they never wait for the database)",
           "API_THREADS");
-  cli.add("workers", po::value<int>()->default_value(8),
+  cli.add("workers", po::value<int>()->default_value(4),
           "threads that run requests using the database, one request each at a time",
           "API_WORKERS");
   cli.add("read-threads", po::value<int>()->default_value(1),

@@ -25,7 +25,7 @@ struct ServiceOptions {
   std::filesystem::path web_root;  // empty: no UI
   // Threads for requests that use the database; 0 answers them on the
   // calling thread (tests of the routing rules).
-  std::size_t workers = 8;
+  std::size_t workers = 4;
   // Threads that read customers by id in batches; 0: reads go to the workers.
   std::size_t read_threads = 1;
 };
