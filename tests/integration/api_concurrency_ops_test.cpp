@@ -182,6 +182,17 @@ bool apiWaitsForLock(const ApiFixture& api) {
   });
 }
 
+// Renames customer 1 on a client of its own while `lock` holds the row;
+// returns once the API's transaction waits for the lock.
+std::future<testing::HttpResult> patchBehindLock(const ApiFixture& api, const std::string& name) {
+  auto patched = std::async(std::launch::async, [url = api.baseUrl(), name] {
+    HttpClient http(url);
+    return http.request("PATCH", "/api/customers/1", R"({"name":")" + name + "\"}");
+  });
+  REQUIRE(apiWaitsForLock(api));
+  return patched;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -192,11 +203,7 @@ TEST_CASE(
   REQUIRE(setup.request("POST", "/api/customers", kBody).status == 201);
 
   RowLock lock(api.databaseUrl(), 1);
-  auto blocked = std::async(std::launch::async, [&] {
-    HttpClient http(api.baseUrl());
-    return http.request("PATCH", "/api/customers/1", R"({"name":"after the lock"})");
-  });
-  REQUIRE(apiWaitsForLock(api));
+  auto blocked = patchBehindLock(api, "after the lock");
 
   auto others = std::async(std::launch::async, [&] {
     HttpClient http(api.baseUrl());
@@ -217,11 +224,7 @@ TEST_CASE("stopping the server answers the requests in progress and refuses new 
   REQUIRE(setup.request("POST", "/api/customers", kBody).status == 201);
 
   RowLock lock(api.databaseUrl(), 1);
-  auto in_progress = std::async(std::launch::async, [&] {
-    HttpClient http(api.baseUrl());
-    return http.request("PATCH", "/api/customers/1", R"({"name":"finished while stopping"})");
-  });
-  REQUIRE(apiWaitsForLock(api));
+  auto in_progress = patchBehindLock(api, "finished while stopping");
   auto stopped = std::async(std::launch::async, [&] { api.server().stop(); });
   // Until the request in progress is answered the server still listens, and says no.
   testing::HttpResult refused;
