@@ -21,9 +21,9 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
       read_ahead_(options_.database_url),
       batch_seconds_(metrics.histogram("outbox_batch_duration_seconds",
                                        "Time to read, publish and mark one batch")),
-      commit_to_ack_seconds_(
-          metrics.histogram("outbox_commit_to_ack_seconds",
-                            "From outbox created_at to the broker's delivery report")),
+      commit_to_ack_seconds_(metrics.histogram(
+          "outbox_commit_to_ack_seconds", "From outbox created_at to the broker's delivery report",
+          {}, core::metrics::fineLatencyBuckets())),
       polls_(metrics.counter("outbox_polls_total", "Queries for pending rows")),
       read_ahead_batches_(metrics.counter("outbox_read_ahead_batches_total",
                                           "Batches read while the previous one was in flight")) {

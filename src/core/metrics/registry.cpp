@@ -46,8 +46,7 @@ std::string number(double value) {
 }  // namespace
 
 Histogram::Histogram(std::vector<double> upper_bounds)
-    : bounds_(std::move(upper_bounds)),
-      buckets_(new std::atomic<std::uint64_t>[bounds_.size()]) {
+    : bounds_(std::move(upper_bounds)), buckets_(new std::atomic<std::uint64_t>[bounds_.size()]) {
   std::sort(bounds_.begin(), bounds_.end());
   for (std::size_t i = 0; i < bounds_.size(); ++i) buckets_[i].store(0);
 }
@@ -55,7 +54,8 @@ Histogram::Histogram(std::vector<double> upper_bounds)
 void Histogram::observe(double value) {
   const auto it = std::lower_bound(bounds_.begin(), bounds_.end(), value);
   if (it != bounds_.end()) {
-    buckets_[static_cast<std::size_t>(it - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
+    buckets_[static_cast<std::size_t>(it - bounds_.begin())].fetch_add(1,
+                                                                       std::memory_order_relaxed);
   }
   count_.fetch_add(1, std::memory_order_relaxed);
   sum_nanos_.fetch_add(static_cast<std::int64_t>(value * 1e9), std::memory_order_relaxed);
@@ -75,6 +75,11 @@ std::uint64_t Histogram::cumulative(std::size_t i) const {
 
 std::vector<double> latencyBuckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+}
+
+std::vector<double> fineLatencyBuckets() {
+  return {0.001, 0.0025, 0.005, 0.0075, 0.01, 0.0125, 0.015, 0.0175, 0.02, 0.0225, 0.025,
+          0.03,  0.04,   0.05,  0.075,  0.1,  0.25,   0.5,   1,      2.5,  5,      10};
 }
 
 Registry::Family& Registry::family(const std::string& name, const std::string& help,
@@ -126,7 +131,8 @@ std::string Registry::render() const {
         out += name + "_bucket" + labelText(labels, "le", number(h->bounds()[i])) + " " +
                std::to_string(h->cumulative(i)) + "\n";
       }
-      out += name + "_bucket" + labelText(labels, "le", "+Inf") + " " + std::to_string(h->count()) + "\n";
+      out += name + "_bucket" + labelText(labels, "le", "+Inf") + " " + std::to_string(h->count()) +
+             "\n";
       out += name + "_sum" + labelText(labels) + " " + number(h->sum()) + "\n";
       out += name + "_count" + labelText(labels) + " " + std::to_string(h->count()) + "\n";
     }

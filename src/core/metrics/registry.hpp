@@ -46,6 +46,10 @@ class Histogram {
 
 // Seconds, from 0.5 ms to 10 s: request and publish latencies.
 std::vector<double> latencyBuckets();
+// Seconds, from 1 ms to 10 s, 2.5 ms apart up to 25 ms: for latencies with a
+// target in the tens of milliseconds, where a p99 read from latencyBuckets()
+// could only say "between 10 and 25 ms".
+std::vector<double> fineLatencyBuckets();
 
 class Registry {
  public:

@@ -20,8 +20,9 @@ constexpr std::chrono::milliseconds kFirstBackoff{200};
 
 // From milliseconds to an hour: a backlog is applied long after its events.
 std::vector<double> applyLatencyBuckets() {
-  return {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,  1,
-          2.5,   5,      10,    30,   60,    120,  300, 600,  1800, 3600};
+  auto buckets = core::metrics::fineLatencyBuckets();
+  buckets.insert(buckets.end(), {30, 60, 120, 300, 600, 1800, 3600});
+  return buckets;
 }
 
 const char* kAppliedHelp = "Events applied to the replica, by event type";
