@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Steady state through the whole pipeline at a fixed write rate:
 #   - commit-to-broker-ack latency (outbox created_at -> delivery report), p50/p99,
-#     from the relay's histogram, for plain adaptive polling and for polling
-#     plus LISTEN/NOTIFY;
-#   - the relay's query rate against the database while nothing is written;
+#     from the relay's histogram, with LISTEN/NOTIFY (the default) and with
+#     adaptive polling only;
+#   - the relay's query rate against the database while nothing is written
+#     (counts every transaction of the database: in the second phase that
+#     includes autovacuum catching up after the first phase's writes);
 #   - commit-to-replica-applied latency (event_ts -> applied), p50/p99, from
 #     the replication worker's histogram.
 # Runs its own API, relay and replication worker on throwaway databases and
@@ -96,6 +98,6 @@ phase() {
 echo "# pipeline steady state: $rate writes/s offered for ${seconds}s, $(nproc) cores, $(date -u +%FT%TZ)"
 echo "| relay wake-up | writes/s | commit→ack p50 ms | commit→ack p99 ms | commit→replica p50 ms | commit→replica p99 ms | idle relay queries/s |"
 echo "|---|---|---|---|---|---|---|"
-phase "adaptive polling (default)"
-phase "polling + LISTEN/NOTIFY" --listen-notify
+phase "polling + LISTEN/NOTIFY (default)"
+phase "adaptive polling only" --no-listen-notify
 cat "$work/writers"

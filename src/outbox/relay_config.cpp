@@ -18,9 +18,9 @@ constexpr const char* kSummary =
     "(acks=all) and marks only what the broker persisted. One relay publishes at a time\n"
     "(PostgreSQL advisory lock); others wait as hot standbys and take over when the\n"
     "leader's session dies. --once publishes everything pending and exits.\n"
-    "With --retention the leader also deletes old published rows periodically; with\n"
-    "--listen-notify an idle relay wakes on a NOTIFY from the outbox insert trigger\n"
-    "(polling stays on as the safety net).\n\n"
+    "With --retention the leader also deletes old published rows periodically. An idle\n"
+    "relay wakes on a NOTIFY from the outbox insert trigger (--no-listen-notify: polling\n"
+    "only; polling stays on as the safety net either way).\n\n"
     "--once exit codes: 0 everything pending was published; 1 another relay held the lock\n"
     "past --lock-wait-ms; 3 database or brokers unreachable, or a batch was not delivered\n"
     "(refused or timed out: the rows stay pending); 4 everything publishable went out but\n"
@@ -67,10 +67,11 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
           "with --once: how long to wait for the leader lock", "RELAY_LOCK_WAIT_MS");
   cli.add("metrics-address", po::value<std::string>()->default_value("127.0.0.1:9464"),
           "host:port for /metrics, /healthz, /readyz (empty: off)", "RELAY_METRICS_ADDRESS");
-  cli.addSwitch(
-      "listen-notify",
-      "also wake on NOTIFY from the outbox insert trigger (own connection; polling stays)",
-      "RELAY_LISTEN_NOTIFY");
+  cli.addSwitch("listen-notify",
+                "the default: also wake on NOTIFY from the outbox insert trigger (own connection)",
+                "RELAY_LISTEN_NOTIFY");
+  cli.addSwitch("no-listen-notify", "wake by polling only (the trigger still notifies)",
+                "RELAY_NO_LISTEN_NOTIFY");
   cli.add("notify-channel", po::value<std::string>()->default_value("outbox_inserted"),
           "channel that the outbox insert trigger notifies", "RELAY_NOTIFY_CHANNEL");
   cli.add("retention", po::value<std::string>()->default_value(""),
@@ -122,7 +123,10 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
   config.lock_wait = std::chrono::milliseconds(cli.get<long>("lock-wait-ms"));
   config.metrics_address = cli.get<std::string>("metrics-address");
   if (auto e = readLogLevel(cli, config.log_level)) return *e;
-  config.listen_notify = cli.flag("listen-notify");
+  if (cli.flag("listen-notify") && cli.flag("no-listen-notify")) {
+    return cli.usageError("--listen-notify and --no-listen-notify contradict each other");
+  }
+  config.listen_notify = !cli.flag("no-listen-notify");
   config.notify_channel = cli.get<std::string>("notify-channel");
   if (!validChannel(config.notify_channel)) {
     return cli.usageError("--notify-channel: '" + config.notify_channel +

@@ -18,7 +18,7 @@ struct RelayConfig {
   std::string metrics_address;  // empty: no status server
   std::string log_level;
   // LISTEN/NOTIFY wake-up (off by default; polling always runs).
-  bool listen_notify = false;
+  bool listen_notify = true;
   std::string notify_channel = "outbox_inserted";
   // Periodic retention on the leader; off when empty.
   std::optional<RetentionOptions> retention;

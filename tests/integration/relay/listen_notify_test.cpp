@@ -28,7 +28,7 @@ std::unique_ptr<testing::ChildProcess> idleRelay(const RelayFixture& f, bool lis
                                    "60000",
                                    "--idle-interval-ms",
                                    "60000"};
-  if (listen_notify) argv.push_back("--listen-notify");
+  argv.push_back(listen_notify ? "--listen-notify" : "--no-listen-notify");
   auto relay = std::make_unique<testing::ChildProcess>(argv);
   // Idle (one empty poll done, now in its minute-long sleep) and, with the flag, listening.
   REQUIRE_MESSAGE(
@@ -95,7 +95,7 @@ TEST_CASE("--listen-notify wakes an idle relay at once despite a minute-long idl
   CHECK(relay->waitExit() == 0);
 }
 
-TEST_CASE("without --listen-notify the same idle relay does not see the row until it polls") {
+TEST_CASE("with --no-listen-notify the same idle relay does not see the row until it polls") {
   RelayFixture f;
   auto relay = idleRelay(f, false);
   f.createCustomer(1);

@@ -249,5 +249,10 @@ TEST_CASE("daemon: retention and notify flags are validated and named") {
   auto plain = parseRelayConfig(base);
   REQUIRE(std::holds_alternative<RelayConfig>(plain));
   CHECK_FALSE(std::get<RelayConfig>(plain).retention.has_value());
-  CHECK_FALSE(std::get<RelayConfig>(plain).listen_notify);
+  CHECK(std::get<RelayConfig>(plain).listen_notify);  // on by default
+  auto polling_only = parseRelayConfig(with({"--no-listen-notify"}, base));
+  REQUIRE(std::holds_alternative<RelayConfig>(polling_only));
+  CHECK_FALSE(std::get<RelayConfig>(polling_only).listen_notify);
+  CHECK(std::holds_alternative<int>(
+      parseRelayConfig(with({"--listen-notify", "--no-listen-notify"}, base))));
 }
