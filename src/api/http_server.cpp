@@ -5,10 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <sstream>
-
 #include <condition_variable>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "api/http_errors.hpp"
@@ -132,8 +131,6 @@ class PistacheHandler : public Http::Handler {
     return !connection || lower(*connection).find("close") == std::string::npos;
   }
 
-  // Writes the answer; runs on a reactor or a service thread (Pistache queues
-  // writes to the connection's reactor either way).
   // Records, writes and logs the answer; runs on a reactor or a service
   // thread. `in_flight`, when given, is left whatever happens.
   static void finish(Exchange& exchange, const HttpResponse& response, const std::string& actor,
