@@ -13,19 +13,21 @@ namespace {
 
 constexpr const char* kTryLock = "SELECT pg_try_advisory_lock($1)";
 
-// Rows of a customer wait behind its first unresolved parked row. The parked
-// rows are gathered once (a materialized CTE over the tiny outbox_parked
-// index) rather than looked up per pending row: with statistics from a nearly
-// empty outbox, the per-row form was planned as a sequential scan inside a
-// nested loop and a burst of 50k rows then took minutes to read.
-#define OUTBOX_PENDING_SELECT                                                                \
-  "WITH held AS MATERIALIZED (SELECT aggregate_type, aggregate_id, min(id) AS parked_id "    \
-  "FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL AND skipped_at IS NULL " \
-  "GROUP BY aggregate_type, aggregate_id) "                                                  \
-  "SELECT o.id, o.topic, o.kafka_key, o.payload::text, o.headers::text, "                    \
-  "(extract(epoch FROM o.created_at) * 1000000)::bigint, o.attempts "                        \
-  "FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "                      \
-  "AND NOT EXISTS (SELECT 1 FROM held h WHERE h.aggregate_type = o.aggregate_type "          \
+// Rows of a customer wait behind its first unresolved row that the broker
+// refused, parked or still being retried (attempts > 0): a retry of the
+// refused row must not carry its customer's later rows along. Those rows are
+// gathered once (a materialized CTE over the tiny outbox_held index) rather
+// than looked up per pending row: with statistics from a nearly empty outbox,
+// the per-row form was planned as a sequential scan inside a nested loop and
+// a burst of 50k rows then took minutes to read.
+#define OUTBOX_PENDING_SELECT                                                             \
+  "WITH held AS MATERIALIZED (SELECT aggregate_type, aggregate_id, min(id) AS parked_id " \
+  "FROM outbox WHERE (parked_at IS NOT NULL OR attempts > 0) AND published_at IS NULL "   \
+  "AND skipped_at IS NULL GROUP BY aggregate_type, aggregate_id) "                        \
+  "SELECT o.id, o.topic, o.kafka_key, o.payload::text, o.headers::text, "                 \
+  "(extract(epoch FROM o.created_at) * 1000000)::bigint, o.attempts "                     \
+  "FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "                   \
+  "AND NOT EXISTS (SELECT 1 FROM held h WHERE h.aggregate_type = o.aggregate_type "       \
   "AND h.aggregate_id = o.aggregate_id AND h.parked_id < o.id) "
 
 constexpr const char* kPending = OUTBOX_PENDING_SELECT "ORDER BY o.id LIMIT $1";

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "integration/relay/relay_fixture.hpp"
@@ -211,6 +212,120 @@ TEST_CASE(
                  "AND aggregate_id = " +
                  std::to_string(blocked)) == 2);
   CHECK(f.unpublished() == 3);
+}
+
+namespace {
+
+// 87 rows for batches of 7, around one row (61, in batch 9: rows 57-63) that
+// a topic's broker-side size limit refuses although the relay accepts it, so
+// the refusal comes back as a delivery report, after batch 10 was read ahead.
+struct RefusedRowLayout {
+  std::string small_topic = testing::uniqueName("it-small");
+  std::vector<std::int64_t> ids;
+  std::int64_t blocked = 0;  // owner of the refused row
+  std::int64_t moving = 0;   // changed in the refused batch's tail and in batch 10
+  std::int64_t refused_id = 0;
+
+  explicit RefusedRowLayout(RelayFixture& f) {
+    auto created = core::kafka::createTopics(
+        testing::kafkaBrokers(), {{small_topic, 1, 1, {{"max.message.bytes", "1000"}}}});
+    REQUIRE_MESSAGE(created.ok(), (created.ok() ? std::string() : created.error().message));
+    for (int i = 0; i < 30; ++i) ids.push_back(f.createCustomer(i));  // rows 1-60
+    blocked = ids[9];
+    moving = ids[20];
+    f.execute(  // row 61: ~10 kB that lz4 cannot shrink to 1 kB
+        "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
+        "event_type, payload) VALUES ('" +
+        small_topic + "', '" + std::to_string(blocked) + "', 'customer', " +
+        std::to_string(blocked) +
+        ", 2, 'customer.note', jsonb_build_object('pad', (SELECT string_agg(md5(g::text), '') "
+        "FROM generate_series(1, 300) g)))");
+    f.renameCustomer(moving, "second version");           // rows 62-63: the refused batch's tail
+    f.renameCustomer(moving, "third version");            // rows 64-65: batch 10
+    f.renameCustomer(blocked, "behind the refused row");  // rows 66-67: batch 10
+    for (int i = 10; i < 20; ++i) f.renameCustomer(ids[i], "renamed");  // rows 68-87
+    refused_id = f.scalar("SELECT id FROM outbox WHERE topic = '" + small_topic + "'");
+    REQUIRE(refused_id == 61);
+  }
+  ~RefusedRowLayout() { (void)core::kafka::deleteTopics(testing::kafkaBrokers(), {small_topic}); }
+  RefusedRowLayout(const RefusedRowLayout&) = delete;
+  RefusedRowLayout& operator=(const RefusedRowLayout&) = delete;
+
+  int newestVersion(std::int64_t customer) const {
+    if (customer == moving) return 3;
+    return customer >= ids[10] && customer <= ids[19] ? 2 : 1;
+  }
+
+  // Runs the daemon until only the refused row and the two rows behind it
+  // remain, then checks that they did remain, and returns the CRUD topic.
+  std::vector<core::kafka::ConsumedMessage> publish(RelayFixture& f, int max_attempts) const {
+    auto options = f.relayOptions();
+    options.batch_size = 7;
+    options.max_attempts = max_attempts;
+    {
+      RunningRelay relay(options);
+      REQUIRE(testing::waitUntil([&]() {
+        return f.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL") == 1 &&
+               f.unpublished() <= 3;
+      }));
+      CHECK(relay.metrics.counter("outbox_read_ahead_batches_total", "").value() > 0);
+    }
+    CHECK(f.scalar("SELECT attempts FROM outbox WHERE parked_at IS NOT NULL AND id = " +
+                   std::to_string(refused_id)) == max_attempts);
+    // The refused row and its customer's later change (CRUD row and e-mail) wait.
+    CHECK(f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND aggregate_id = " +
+                   std::to_string(blocked)) == 3);
+    CHECK(f.unpublished() == 3);
+    return f.readTopic(f.topics().crud, 30 + 2 + 10);
+  }
+
+  // Each customer's newest version is on the topic, and no version appears
+  // before an older one first appeared; the blocked customer's change never
+  // appears at all.
+  void checkOrder(const std::vector<core::kafka::ConsumedMessage>& crud) const {
+    for (const auto& [customer, versions] : RelayFixture::versionsByCustomer(crud)) {
+      CAPTURE(customer);
+      std::vector<int> first_seen;
+      for (int v : versions) {
+        if (std::find(first_seen.begin(), first_seen.end(), v) == first_seen.end()) {
+          first_seen.push_back(v);
+        }
+      }
+      CHECK(std::is_sorted(first_seen.begin(), first_seen.end()));
+      CHECK(first_seen.back() == newestVersion(customer));
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "a batch the broker refuses in part while the next is read ahead: the read-ahead is dropped "
+    "and duplicates come only from the refused batch's tail") {
+  RelayFixture f;
+  RefusedRowLayout layout(f);
+  const auto crud = layout.publish(f, 1);  // parked at the first refusal
+  layout.checkOrder(crud);
+  std::map<std::int64_t, int> copies_by_outbox_id;
+  for (const auto& m : crud) {
+    auto event = core::json::decodeCrudEvent(m.payload);
+    REQUIRE(event.ok());
+    ++copies_by_outbox_id[event->outbox_id];
+  }
+  CHECK(copies_by_outbox_id.size() == 42);
+  for (const auto& [outbox_id, copies] : copies_by_outbox_id) {
+    CAPTURE(outbox_id);
+    // Rows 62-63 were persisted after the refused row but not marked.
+    CHECK(copies <= (outbox_id > layout.refused_id && outbox_id < layout.refused_id + 3 ? 2 : 1));
+  }
+}
+
+TEST_CASE(
+    "a row the broker refuses holds back its customer's later rows while it is retried, not only "
+    "once parked") {
+  RelayFixture f;
+  RefusedRowLayout layout(f);
+  layout.checkOrder(layout.publish(f, 3));
 }
 
 TEST_CASE("a burst into an outbox whose statistics say it is empty is read in linear time") {

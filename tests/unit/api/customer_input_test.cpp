@@ -5,7 +5,8 @@
 using namespace api;
 
 TEST_CASE("a valid body parses, with surrounding white space trimmed") {
-  auto r = parseCustomerInput(R"({"name":"  Ada ","phone":"+44 (20) 7946-0000","email":"ada@example.com"})");
+  auto r = parseCustomerInput(
+      R"({"name":"  Ada ","phone":"+44 (20) 7946-0000","email":"ada@example.com"})");
   REQUIRE(r.value.has_value());
   CHECK(r.value->name == "Ada");
   CHECK(r.value->phone == "+44 (20) 7946-0000");
@@ -38,6 +39,31 @@ TEST_CASE("e-mail addresses") {
                           ".a@b.co", "a..b@c.de", "a@b..co", "a@b.co;drop"}) {
     CHECK_MESSAGE(checkEmail(bad).has_value(), bad);
   }
+}
+
+TEST_CASE("e-mail addresses at their length limits") {
+  // RFC 5321: a local part of at most 64 octets, domain labels of at most 63.
+  const std::string local64(64, 'l');
+  CHECK(checkEmail(local64 + "@example.com") == std::nullopt);
+  CHECK(checkEmail(local64 + "l@example.com") == "has a local part longer than 64 characters");
+  const std::string label63(63, 'd');
+  CHECK(checkEmail("a@" + label63 + ".com") == std::nullopt);
+  CHECK(checkEmail("a@" + label63 + "d.com") == "must have a domain like example.com");
+  CHECK(checkEmail("a@example." + label63) == std::nullopt);  // the last label too
+  CHECK(checkEmail("a@example." + label63 + "d").has_value());
+  // A label may hold hyphens inside, never at either end.
+  CHECK(checkEmail("a@my-host.example.com") == std::nullopt);
+  for (const char* bad : {"a@b-.co", "a@example.co-", "a@-example.com", "a@host.-b.co"}) {
+    CHECK_MESSAGE(checkEmail(bad) == "must have a domain like example.com", bad);
+  }
+  // The whole address: 254 characters at most (RFC 5321 path limit).
+  std::string long_domain;
+  while (long_domain.size() < 240) long_domain += std::string(59, 'x') + ".";
+  long_domain += "com";
+  const std::string at_limit = local64.substr(0, 254 - 1 - long_domain.size()) + "@" + long_domain;
+  REQUIRE(at_limit.size() == 254);
+  CHECK(checkEmail(at_limit) == std::nullopt);
+  CHECK(checkEmail("l" + at_limit) == "must be at most 254 characters");
 }
 
 TEST_CASE("every problem of a body is reported at once, by field") {
