@@ -7,6 +7,8 @@
 
 #include "api/http_errors.hpp"
 #include "api/openapi.hpp"
+#include "api/url.hpp"
+#include "core/text/utf8.hpp"
 
 namespace api {
 
@@ -17,6 +19,35 @@ constexpr const char* kCustomersPath = "/api/customers";
 std::string normalise(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   return path;
+}
+
+bool isCleanText(const std::string& text) {
+  if (!core::text::isStorableText(text)) return false;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) return false;
+  }
+  return true;
+}
+
+// The path (after its escapes are decoded) and every query parameter must be
+// UTF-8 without control characters: they reach logs, SQL and other systems.
+std::optional<HttpResponse> refuseUncleanText(const HttpRequest& request) {
+  const auto path = urlDecode(request.path);
+  if (!path || !isCleanText(*path)) {
+    return errorResponse(400, "bad_request",
+                         "the path is not UTF-8 text without control characters",
+                         {{"path", "must be UTF-8 without control characters"}});
+  }
+  FieldErrors errors;
+  for (const auto& [name, value] : request.query) {
+    if (!isCleanText(name)) {
+      errors["query"] = "has a parameter name that is not UTF-8 without control characters";
+    } else if (!isCleanText(value)) {
+      errors[name] = "must be UTF-8 without control characters";
+    }
+  }
+  if (!errors.empty()) return errorResponse(400, "bad_request", "invalid query parameters", errors);
+  return std::nullopt;
 }
 
 bool constantTimeEquals(const std::string& a, const std::string& b) {
@@ -90,7 +121,10 @@ std::optional<std::int64_t> ApiService::customerRead(HttpRequest& request) const
   const std::string prefix = std::string(kCustomersPath) + "/";
   const std::string path = normalise(request.path);
   if (request.method != "GET" || path.rfind(prefix, 0) != 0) return std::nullopt;
-  if (!request.body.empty() || authenticate(request)) return std::nullopt;  // handle() says why
+  // handle() answers (or refuses) anything else: a body, bad auth, query parameters.
+  if (!request.body.empty() || !request.query.empty() || authenticate(request)) {
+    return std::nullopt;
+  }
   return parseId(path.substr(prefix.size()));
 }
 
@@ -146,6 +180,7 @@ std::optional<HttpResponse> ApiService::authenticate(HttpRequest& request) const
 }
 
 HttpResponse ApiService::dispatch(HttpRequest& request) {
+  if (auto refused = refuseUncleanText(request)) return *refused;
   const std::string path = normalise(request.path);
   if (path == "/healthz") {
     if (request.method != "GET") return methodNotAllowed("GET");

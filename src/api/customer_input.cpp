@@ -1,11 +1,13 @@
 #include "api/customer_input.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <array>
 #include <cctype>
 #include <cstring>
+
+#include "core/json/strict_parse.hpp"
+#include "core/text/utf8.hpp"
 
 namespace api {
 
@@ -22,20 +24,25 @@ bool isOneOf(const char* name, const char* const* begin, const char* const* end)
   return false;
 }
 
-std::size_t codePoints(const std::string& text) {
-  std::size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80 ? 1 : 0;
-  return count;
+// C0 controls and DEL: no customer field has a use for them.
+bool hasControlCharacter(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7F) return true;
+  }
+  return false;
+}
+
+// strchr(set, c) finds the terminator when c is NUL; this does not.
+bool isIn(const char* set, char c) {
+  return c != '\0' && std::strchr(set, c) != nullptr;
 }
 
 // Parses a JSON object body; the error is the response to send.
 std::optional<HttpResponse> parseObject(const std::string& body, rapidjson::Document& doc) {
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    return errorResponse(400, "invalid_json",
-                         std::string("request body is not valid JSON (offset ") +
-                             std::to_string(doc.GetErrorOffset()) +
-                             "): " + rapidjson::GetParseError_En(doc.GetParseError()));
+  // The body size is limited by the server before this; depth 2 is enough
+  // for any body we accept and lets a nested value reach the field checks.
+  if (auto parsed = core::json::parseStrict(body, doc, {body.size(), 2}); !parsed) {
+    return errorResponse(400, "invalid_json", "request body: " + parsed.error().message);
   }
   if (!doc.IsObject())
     return errorResponse(400, "invalid_json", "request body must be a JSON object");
@@ -78,6 +85,16 @@ void readFields(const rapidjson::Document& doc, bool required, FieldErrors& erro
       continue;
     }
     std::string value = trim(std::string(it->value.GetString(), it->value.GetStringLength()));
+    // Before the field's own rules: PostgreSQL refuses invalid UTF-8 (a lone
+    // surrogate escape decodes to such bytes) and cuts a value at a NUL.
+    if (!core::text::isStorableText(value)) {
+      errors[field] = "must be valid UTF-8 without NUL characters";
+      continue;
+    }
+    if (hasControlCharacter(value)) {
+      errors[field] = "must not contain control characters";
+      continue;
+    }
     if (auto problem = checkFor(field)(value)) {
       errors[field] = *problem;
       continue;
@@ -97,10 +114,8 @@ std::string trim(const std::string& text) {
 
 std::optional<std::string> checkName(const std::string& name) {
   if (name.empty()) return "must not be blank";
-  if (codePoints(name) > kMaxNameLength) return "must be at most 400 characters";
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7F) return "must not contain control characters";
-  }
+  if (core::text::codePoints(name) > kMaxNameLength) return "must be at most 400 characters";
+  if (hasControlCharacter(name)) return "must not contain control characters";
   return std::nullopt;
 }
 
@@ -113,7 +128,7 @@ std::optional<std::string> checkPhone(const std::string& phone) {
     if (c >= '0' && c <= '9') {
       ++digits;
     } else if (c == '+' && i == 0) {
-    } else if (std::strchr(" -().", c) == nullptr) {
+    } else if (!isIn(" -().", c)) {
       return "may contain only digits, spaces, a leading + and - ( ) .";
     }
   }
@@ -132,8 +147,8 @@ std::optional<std::string> checkEmail(const std::string& email) {
   const std::string domain = email.substr(at + 1);
   if (local.size() > 64) return "has a local part longer than 64 characters";
   for (char c : local) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 ||
-                    std::strchr("!#$%&'*+/=?^_`{|}~.-", c) != nullptr;
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) != 0 || isIn("!#$%&'*+/=?^_`{|}~.-", c);
     if (!ok) return "must be an e-mail address like name@example.com";
   }
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string::npos) {

@@ -43,13 +43,18 @@ constexpr const char* kUpdate = LOCKED_OLD_ROW
     "email = COALESCE($4, old.email), version = old.version + 1, updated_on = clock_timestamp(), "
     "updated_by = $5 FROM old WHERE c.id = old.id AND ($6::integer IS NULL OR old.version = "
     "$6::integer) "
+    "AND (COALESCE($2, old.name), COALESCE($3, old.phone), COALESCE($4, old.email)) "
+    "IS DISTINCT FROM (old.name, old.phone, old.email) "
     "RETURNING " CUSTOMER_COLUMNS("old.") ", " CUSTOMER_COLUMNS("c.");
 constexpr const char* kDelete = LOCKED_OLD_ROW
     "UPDATE customers AS c SET deleted = true, version = old.version + 1, "
     "updated_on = clock_timestamp(), updated_by = $2 "
     "FROM old WHERE c.id = old.id AND ($3::integer IS NULL OR old.version = $3::integer) "
     "RETURNING " CUSTOMER_COLUMNS("old.") ", " CUSTOMER_COLUMNS("c.");
-constexpr const char* kWhyUnchanged = "SELECT version, deleted FROM customers WHERE id = $1";
+// Why an update or delete changed no row: gone, another version, or (an
+// update only) nothing to change. The row is already locked by then.
+constexpr const char* kWhyUnchanged =
+    "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE id = $1";
 
 // Both outbox rows in one statement. The CRUD payload learns its own outbox id here.
 constexpr const char* kInsertOutbox =
@@ -301,6 +306,7 @@ Result<Customer> CustomerStore::change(CrudEventType type, std::int64_t id,
                                        const std::string& actor) {
   auto lease = pool_.acquire();
   if (!lease) return lease.error();
+  bool unchanged = false;
   auto result = core::db::guarded([&]() -> Result<Customer> {
     pqxx::work tx(**lease);
     const auto rows = type == CrudEventType::kDeleted
@@ -309,12 +315,22 @@ Result<Customer> CustomerStore::change(CrudEventType type, std::int64_t id,
                                              patch.email, actor, expected_version);
     if (rows.empty()) {
       const auto state = tx.exec_prepared("customer_why_unchanged", id);
-      if (state.empty() || state[0][1].as<bool>()) {
+      if (state.empty()) {
         return Error{ErrorKind::kNotFound, "customer " + std::to_string(id) + " not found"};
       }
-      return Error{ErrorKind::kPreconditionFailed,
-                   "customer " + std::to_string(id) + " is at version " + state[0][0].c_str() +
-                       ", not " + std::to_string(expected_version.value_or(0))};
+      Customer current = readCustomer(state[0], 0);
+      if (current.deleted) {
+        return Error{ErrorKind::kNotFound, "customer " + std::to_string(id) + " not found"};
+      }
+      if (expected_version && *expected_version != current.version) {
+        return Error{ErrorKind::kPreconditionFailed,
+                     "customer " + std::to_string(id) + " is at version " +
+                         std::to_string(current.version) + ", not " +
+                         std::to_string(*expected_version)};
+      }
+      // An update that changes nothing: no new version, no events, no e-mail.
+      unchanged = true;
+      return current;
     }
     const Customer before = readCustomer(rows[0], 0);
     const Customer after = readCustomer(rows[0], kCustomerColumnCount);
@@ -322,7 +338,7 @@ Result<Customer> CustomerStore::change(CrudEventType type, std::int64_t id,
     tx.commit();
     return after;
   });
-  if (result) {
+  if (result && !unchanged) {
     crud_rows_.increment();
     notification_rows_.increment();
   }

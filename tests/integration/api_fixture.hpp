@@ -79,4 +79,31 @@ class ApiFixture {
   std::unique_ptr<api::HttpServer> server_;
 };
 
+// What a refused request must leave alone: rows of both tables and versions.
+struct Snapshot {
+  long long customers, outbox, max_version;
+};
+
+inline Snapshot snapshot(const ApiFixture& api) {
+  return {api.scalar("SELECT count(*) FROM customers"), api.scalar("SELECT count(*) FROM outbox"),
+          api.scalar("SELECT coalesce(sum(version), 0) FROM customers")};
+}
+
+inline void checkUnchanged(const ApiFixture& api, const Snapshot& before) {
+  const auto after = snapshot(api);
+  CHECK(after.customers == before.customers);
+  CHECK(after.outbox == before.outbox);
+  CHECK(after.max_version == before.max_version);
+}
+
+// The error body names `field` in fields{} (or in the message when no field applies).
+inline void checkNames(const HttpResult& r, const std::string& field) {
+  const auto body = parseJson(r.body);
+  REQUIRE(body.HasMember("error"));
+  REQUIRE(body.HasMember("message"));
+  const bool in_fields = body.HasMember("fields") && body["fields"].HasMember(field.c_str());
+  const bool in_message = std::string(body["message"].GetString()).find(field) != std::string::npos;
+  CHECK_MESSAGE((in_fields || in_message), r.body);
+}
+
 }  // namespace testing

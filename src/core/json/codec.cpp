@@ -11,6 +11,9 @@ namespace {
 using domain::Customer;
 using domain::Timestamp;
 
+// Events are a flat object with two customer objects: depth 2 in practice.
+constexpr ParseLimits kEventLimits{1024 * 1024, 8};
+
 Error fieldError(const std::string& field, const std::string& problem) {
   return Error{ErrorKind::kInvalidArgument, "field '" + field + "' " + problem};
 }
@@ -137,17 +140,6 @@ Result<std::optional<Customer>> decodeOptionalCustomer(const Reader& r, const ch
 
 }  // namespace
 
-Status parse(const std::string& text, rapidjson::Document& document) {
-  document.Parse(text.data(), text.size());
-  if (document.HasParseError()) {
-    return Error{ErrorKind::kInvalidArgument,
-                 std::string("invalid JSON at offset ") +
-                     std::to_string(document.GetErrorOffset()) + ": " +
-                     rapidjson::GetParseError_En(document.GetParseError())};
-  }
-  return {};
-}
-
 void writeCustomer(Writer& w, const Customer& c) {
   w.StartObject();
   w.Key("id");
@@ -211,7 +203,7 @@ std::string encodeCrudEvent(const domain::CrudEvent& e) {
 
 Result<domain::CrudEvent> decodeCrudEvent(const std::string& text) {
   rapidjson::Document doc;
-  RETURN_IF_ERROR(parse(text, doc));
+  RETURN_IF_ERROR(parseStrict(text, doc, kEventLimits));
   if (!doc.IsObject()) return fieldError("event", "must be a JSON object");
   const Reader r(doc, "");
   domain::CrudEvent e;
@@ -275,7 +267,7 @@ std::string encodeNotificationEvent(const domain::NotificationEvent& e) {
 
 Result<domain::NotificationEvent> decodeNotificationEvent(const std::string& text) {
   rapidjson::Document doc;
-  RETURN_IF_ERROR(parse(text, doc));
+  RETURN_IF_ERROR(parseStrict(text, doc, kEventLimits));
   if (!doc.IsObject()) return fieldError("event", "must be a JSON object");
   const Reader r(doc, "");
   domain::NotificationEvent e;

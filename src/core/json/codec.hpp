@@ -10,6 +10,7 @@
 
 #include "core/domain/customer.hpp"
 #include "core/domain/events.hpp"
+#include "core/json/strict_parse.hpp"
 #include "core/result.hpp"
 
 namespace core::json {
@@ -25,8 +26,5 @@ Result<domain::CrudEvent> decodeCrudEvent(const std::string& text);
 
 std::string encodeNotificationEvent(const domain::NotificationEvent& event);
 Result<domain::NotificationEvent> decodeNotificationEvent(const std::string& text);
-
-// Parses text into `document`; the error names the byte offset.
-Status parse(const std::string& text, rapidjson::Document& document);
 
 }  // namespace core::json

@@ -1,6 +1,7 @@
 #include "workers/replication/replica_change.hpp"
 
 #include "core/json/codec.hpp"
+#include "core/text/utf8.hpp"
 
 namespace replication {
 
@@ -14,13 +15,6 @@ Error invalid(const std::string& message) {
   return Error{ErrorKind::kInvalidArgument, message};
 }
 
-// Number of code points of valid UTF-8 text.
-std::size_t characterCount(const std::string& text) {
-  std::size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80 ? 1 : 0;
-  return count;
-}
-
 // PostgreSQL's timestamptz covers 4713 BC to 294276 AD; keep to years 1..9999
 // so that the text form stays ISO 8601.
 constexpr std::int64_t kMinMicros = -62135596800LL * 1000000;  // 0001-01-01
@@ -31,45 +25,6 @@ bool inRange(core::domain::Timestamp ts) {
 }
 
 }  // namespace
-
-bool isStorableText(const std::string& text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c == 0) return false;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int extra = 0;
-    std::uint32_t code = 0;
-    if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p <= extra) return false;
-    for (int i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      code = (code << 6) | (p[i] & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    static constexpr std::uint32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
-    }
-    p += extra + 1;
-  }
-  return true;
-}
 
 core::Status validateRow(const core::domain::Customer& row) {
   if (row.id < 1) return invalid("after_change.id must be positive");
@@ -82,12 +37,12 @@ core::Status validateRow(const core::domain::Customer& row) {
       {"updated_by", &row.updated_by},
   };
   for (const auto& [field, value] : texts) {
-    if (!isStorableText(*value)) {
+    if (!core::text::isStorableText(*value)) {
       return invalid(std::string("after_change.") + field +
                      " is not valid UTF-8 or contains a NUL character");
     }
   }
-  if (characterCount(row.name) > kMaxNameCharacters) {
+  if (core::text::codePoints(row.name) > kMaxNameCharacters) {
     return invalid("after_change.name is longer than " + std::to_string(kMaxNameCharacters) +
                    " characters");
   }
@@ -112,7 +67,7 @@ core::Result<ReplicaChange> parseChange(const core::kafka::ConsumedMessage& mess
   change.event_ts = event->event_ts;
   change.partition = message.partition;
   change.offset = message.offset;
-  if (change.event_id.empty() || !isStorableText(change.event_id)) {
+  if (change.event_id.empty() || !core::text::isStorableText(change.event_id)) {
     return invalid("field 'id' must be a non-empty UTF-8 string");
   }
   if (change.type == CrudEventType::kDeleted) {

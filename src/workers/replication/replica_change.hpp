@@ -36,8 +36,4 @@ core::Result<ReplicaChange> parseChange(const core::kafka::ConsumedMessage& mess
 // The checks on the row alone (exposed for tests).
 core::Status validateRow(const core::domain::Customer& row);
 
-// True when `text` is well-formed UTF-8 without NUL characters (what a
-// PostgreSQL text column accepts).
-bool isStorableText(const std::string& text);
-
 }  // namespace replication
