@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build_flag=--sanitize
-fuzz_seconds=${FUZZ_SECONDS:-30}
+fuzz_seconds=${FUZZ_SECONDS:-20}  # per fuzz target
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-sanitize) build_flag=""; shift ;;

@@ -165,6 +165,10 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
           "NOTIFICATION_RETRY_BASE_MS");
   cli.add("retry-max-ms", po::value<long>()->default_value(900000), "longest backoff",
           "NOTIFICATION_RETRY_MAX_MS");
+  cli.add("max-recipients", po::value<int>()->default_value(10),
+          "most addresses an event may name in notifyTo, notifyCC and notifyBCC together; an "
+          "event with more goes to the FAILED topic unsent",
+          "NOTIFICATION_MAX_RECIPIENTS");
   cli.add("metrics-address", po::value<std::string>()->default_value("127.0.0.1:9466"),
           "host:port for /metrics, /healthz, /readyz (port 0: any free port; empty: off)",
           "NOTIFICATION_METRICS_ADDRESS");
@@ -249,6 +253,10 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   }
   n.retry.base = std::chrono::milliseconds(base);
   n.retry.max = std::chrono::milliseconds(max);
+  n.max_recipients = cli.get<int>("max-recipients");
+  if (n.max_recipients < 1 || n.max_recipients > 1000) {
+    return cli.usageError("--max-recipients must be from 1 to 1000");
+  }
   config.metrics_address = cli.get<std::string>("metrics-address");
   return config;
 }

@@ -147,12 +147,20 @@ core::Result<std::string> bareAddress(const std::string& entry) {
   return address;
 }
 
-core::Result<Recipients> recipientsOf(const core::domain::NotificationEvent& event) {
+core::Result<Recipients> recipientsOf(const core::domain::NotificationEvent& event,
+                                      std::size_t max_recipients) {
   Recipients out;
   std::set<std::string> seen;
+  std::size_t named = 0;
   const auto collect = [&](const char* field, const std::string& list,
                            std::vector<std::string>& into) -> core::Status {
-    for (auto& entry : splitAddressList(list)) {
+    auto entries = splitAddressList(list);
+    named += entries.size();
+    if (named > max_recipients) {
+      return fieldError(field, "brings the recipients to " + std::to_string(named) +
+                                   ", more than the limit of " + std::to_string(max_recipients));
+    }
+    for (auto& entry : entries) {
       auto address = bareAddress(entry);
       if (!address) return fieldError(field, address.error().message);
       std::string key = *address;

@@ -3,6 +3,7 @@
 // and notifyBCC as comma-separated strings, as the API writes them, or as JSON
 // arrays) decoded and its address lists split and checked.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,9 @@ core::Result<std::string> bareAddress(const std::string& entry);
 bool isValidAddress(const std::string& address);
 
 // The recipients of an event; kInvalidArgument naming the field and entry of
-// the first bad address, or when nobody is left to send to.
-core::Result<Recipients> recipientsOf(const core::domain::NotificationEvent& event);
+// the first bad address, when the lists name more than `max_recipients`
+// entries together, or when nobody is left to send to.
+core::Result<Recipients> recipientsOf(const core::domain::NotificationEvent& event,
+                                      std::size_t max_recipients);
 
 }  // namespace notification

@@ -22,6 +22,8 @@ constexpr milliseconds kFirstBackoff{200};
 constexpr milliseconds kMaxBackoff{5000};
 constexpr auto kProbeInterval = std::chrono::seconds(5);
 constexpr int kSeekTimeoutMs = 5000;
+// Clock differences between the worker that scheduled a retry and this one.
+constexpr milliseconds kNotBeforeSlack{60000};
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
@@ -299,6 +301,19 @@ void Notifier::run() {
       if (event && event->not_before) {
         const auto wait_micros = event->not_before->micros_since_epoch -
                                  core::domain::Timestamp::now().micros_since_epoch;
+        // This worker never schedules a retry further ahead than its longest
+        // backoff: a later not_before is forged or corrupt, and would hold
+        // the partition (and overflow the due time) for as long as it says.
+        const auto longest = options_.retry.max + kNotBeforeSlack;
+        if (wait_micros > std::chrono::duration_cast<std::chrono::microseconds>(longest).count()) {
+          noteState("consuming");
+          const auto outcome = forwardInvalid(
+              message, "not_before " + core::domain::formatIso8601(*event->not_before) +
+                           " is more than " + std::to_string(longest.count()) +
+                           " ms ahead (--retry-max-ms plus a minute)");
+          if (outcome == Outcome::kDone) commit(message);
+          continue;
+        }
         if (wait_micros > 0) {
           hold(message, milliseconds(wait_micros / 1000 + 1));
           continue;
@@ -319,7 +334,7 @@ Notifier::Outcome Notifier::handle(const core::kafka::ConsumedMessage& message) 
   if (event.retries < 0) event.retries = 0;
   const int attempt = event.retries + 1;
 
-  auto recipients = recipientsOf(event);
+  auto recipients = recipientsOf(event, static_cast<std::size_t>(options_.max_recipients));
   if (!recipients) {
     const std::string listed = event.notify_to;
     return handleFailure(std::move(event), message, listed, FailureClass::kPermanent,
@@ -363,7 +378,10 @@ Notifier::Outcome Notifier::handle(const core::kafka::ConsumedMessage& message) 
         event.id);
     return Outcome::kNotDone;
   }
-  spdlog::info("event_id={} sent to {} (attempt {})", event.id, recipient_list, attempt);
+  // Addresses are personal data: only their count at info level.
+  spdlog::info("event_id={} sent to {} recipient(s) (attempt {})", event.id,
+               recipients->envelope.size(), attempt);
+  spdlog::debug("event_id={} recipients: {}", event.id, recipient_list);
   return Outcome::kDone;
 }
 

@@ -41,6 +41,7 @@ struct NotifierOptions {
   std::string retry_topic;
   std::string failed_topic;
   RetryPolicy retry;
+  int max_recipients = 10;  // To, Cc and Bcc together
   Sender sender;
   std::chrono::milliseconds delivery_timeout{30000};  // broker acknowledgement of a forward
   std::chrono::milliseconds shutdown_grace{10000};    // recording a sent event while stopping

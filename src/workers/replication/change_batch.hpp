@@ -3,6 +3,7 @@
 // the multi-row upsert), and the next offset to store per partition.
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "core/kafka/consumer.hpp"
@@ -12,7 +13,11 @@ namespace replication {
 
 struct CollapsedChanges {
   std::vector<ReplicaChange> newest;  // one per customer id, in first-seen order
-  std::size_t superseded = 0;         // changes dropped for a newer (or equal) one
+  // Per entry of `newest`: the oldest version of that customer in the batch,
+  // and whether the batch's versions of it skip one (v2, v4 without v3).
+  std::vector<std::int32_t> oldest_version;
+  std::vector<bool> gap_inside;
+  std::size_t superseded = 0;  // changes dropped for a newer (or equal) one
 };
 
 // Keeps, for each customer id, the change with the highest version; on equal

@@ -15,6 +15,7 @@
 #include "core/http/status_server.hpp"
 #include "core/kafka/admin.hpp"
 #include "core/logging/logging.hpp"
+#include "workers/replication/repair.hpp"
 #include "workers/replication/replica_store.hpp"
 #include "workers/replication/replication_config.hpp"
 #include "workers/replication/replicator.hpp"
@@ -32,7 +33,21 @@ int verifyCommand(const std::vector<std::string>& args) {
   auto report = replication::verifyReplica(config.verify);
   if (!report) return core::app::fail(std::string(kProgram) + " verify", report.error());
   std::cout << replication::formatReport(*report) << std::flush;
-  return report->equal() ? core::kExitOk : core::kExitFailure;
+  if (!config.verify.repair || report->equal()) {
+    return report->equal() ? core::kExitOk : core::kExitFailure;
+  }
+  auto repaired = replication::repairReplica(config.verify.source_url, config.verify.replica_url,
+                                             report->differing_ids);
+  if (!repaired)
+    return core::app::fail(std::string(kProgram) + " verify --repair", repaired.error());
+  std::cout << "REPAIRED: rewritten=" << repaired->rewritten << " deleted=" << repaired->deleted
+            << "; verifying again\n";
+  // The worker may be applying newer events meanwhile: verify again, and
+  // exit 0 only when the replica now equals the source.
+  auto again = replication::verifyReplica(config.verify);
+  if (!again) return core::app::fail(std::string(kProgram) + " verify", again.error());
+  std::cout << replication::formatReport(*again) << std::flush;
+  return again->equal() ? core::kExitOk : core::kExitFailure;
 }
 
 int runCommand(const std::vector<std::string>& args) {

@@ -38,14 +38,19 @@ constexpr const char* kFenceOffsets =
 // stored version is older; equal or newer stored versions are left alone (a
 // tombstone included, so a late update cannot revive a deleted customer).
 // The rows arrive as one array per column (unnest of typed arrays parses
-// about twice as fast as json_to_recordset).
+// about twice as fast as json_to_recordset). It returns the applied ids, each
+// with whether versions were skipped: the batch's oldest version of that
+// customer is more than one past the stored one (`stored` sees the rows as
+// they were before this statement).
 constexpr const char* kApplyChanges =
     "WITH incoming AS ("
     "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::boolean[], "
     "    $6::integer[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], "
-    "    $11::text[], $12::bigint[], $13::integer[], $14::bigint[]) "
+    "    $11::text[], $12::bigint[], $13::integer[], $14::bigint[], $15::integer[]) "
     "    AS t(id, name, phone, email, deleted, version, created_on, updated_on, created_by, "
-    "    updated_by, event_id, outbox_id, kafka_partition, kafka_offset)"
+    "    updated_by, event_id, outbox_id, kafka_partition, kafka_offset, oldest_version)"
+    "), stored AS ("
+    "  SELECT c.id, c.version FROM customers c WHERE c.id = ANY($1::bigint[])"
     "), applied AS ("
     "  INSERT INTO customers AS c (id, name, phone, email, deleted, version, created_on, "
     "    updated_on, created_by, updated_by, last_event_id, last_outbox_id, last_partition, "
@@ -62,7 +67,8 @@ constexpr const char* kApplyChanges =
     "    apply_count = c.apply_count + 1, replicated_at = EXCLUDED.replicated_at "
     "  WHERE c.version < EXCLUDED.version "
     "  RETURNING c.id"
-    ") SELECT id FROM applied";
+    ") SELECT a.id, i.oldest_version > coalesce(s.version, 0) + 1 "
+    "FROM applied a JOIN incoming i ON i.id = a.id LEFT JOIN stored s ON s.id = a.id";
 
 constexpr const char* kStoreOffsets =
     "INSERT INTO consumer_offsets AS o (consumer_group, topic, partition, next_offset, updated_at) "
@@ -78,6 +84,15 @@ std::string arrayLiteral(const std::vector<T>& values) {
     out += std::to_string(values[i]);
   }
   return out + "}";
+}
+
+// The batch's oldest version per change; each change's own when not given.
+std::vector<std::int32_t> oldestVersions(const ApplyRequest& request) {
+  if (request.oldest_versions != nullptr) return *request.oldest_versions;
+  std::vector<std::int32_t> out;
+  out.reserve(request.changes->size());
+  for (const auto& change : *request.changes) out.push_back(change.row.version);
+  return out;
 }
 
 }  // namespace
@@ -249,12 +264,15 @@ core::Result<ApplyOutcome> ReplicaStore::apply(const ApplyRequest& request) {
     ApplyOutcome outcome;
     if (request.changes != nullptr && !request.changes->empty()) {
       const auto c = encodeChangeColumns(*request.changes);
-      const auto rows =
-          tx.exec_prepared("replica_apply_changes", c.ids, c.names, c.phones, c.emails, c.deleted,
-                           c.versions, c.created_on, c.updated_on, c.created_by, c.updated_by,
-                           c.event_ids, c.outbox_ids, c.partitions, c.offsets);
+      const auto rows = tx.exec_prepared(
+          "replica_apply_changes", c.ids, c.names, c.phones, c.emails, c.deleted, c.versions,
+          c.created_on, c.updated_on, c.created_by, c.updated_by, c.event_ids, c.outbox_ids,
+          c.partitions, c.offsets, arrayLiteral(oldestVersions(request)));
       outcome.applied_ids.reserve(rows.size());
-      for (const auto& r : rows) outcome.applied_ids.push_back(r[0].as<std::int64_t>());
+      for (const auto& r : rows) {
+        outcome.applied_ids.push_back(r[0].as<std::int64_t>());
+        if (r[1].as<bool>()) outcome.gap_ids.push_back(r[0].as<std::int64_t>());
+      }
     }
     tx.exec_prepared("replica_store_offsets", request.group, request.topic, partition_list,
                      arrayLiteral(offsets));

@@ -27,6 +27,9 @@ struct ApplyRequest {
   std::string topic;
   // At most one change per customer id (see collapseChanges).
   const std::vector<ReplicaChange>* changes = nullptr;
+  // Per change: the oldest version of its customer in the batch (nullptr:
+  // the change's own), to tell a version gap from superseded changes.
+  const std::vector<std::int32_t>* oldest_versions = nullptr;
   // Stored in the same transaction: the next offsets of this batch's partitions.
   std::vector<core::kafka::PartitionOffset> next_offsets;
   // The fence: what this worker believes is stored for each partition of
@@ -37,6 +40,9 @@ struct ApplyRequest {
 
 struct ApplyOutcome {
   std::vector<std::int64_t> applied_ids;  // customers whose row changed
+  // Applied customers whose stored version was more than one behind the
+  // batch's oldest version of them: versions never reached the replica.
+  std::vector<std::int64_t> gap_ids;
 };
 
 class ReplicaStore {

@@ -173,6 +173,10 @@ std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>
           "differences printed in full (all are counted)", "VERIFY_MAX_DIFFERENCES");
   cli.add("chunk-size", po::value<long>()->default_value(static_cast<long>(defaults.chunk_size)),
           "customers per compared chunk", "VERIFY_CHUNK_SIZE");
+  cli.addSwitch("repair",
+                "rewrite every differing replica row from the source (and delete replica rows the "
+                "source lacks), then verify again; safe while the worker runs",
+                "VERIFY_REPAIR");
   core::app::addLogLevelFlag(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
@@ -189,6 +193,7 @@ std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>
   config.verify.max_listed = static_cast<std::size_t>(cli.get<long>("max-differences"));
   if (auto e = checkRange(cli, "chunk-size", cli.get<long>("chunk-size"), 1, 1000000)) return *e;
   config.verify.chunk_size = static_cast<std::size_t>(cli.get<long>("chunk-size"));
+  config.verify.repair = cli.flag("repair");
   if (auto e = checkLogLevel(cli, config.log_level)) return *e;
   return config;
 }

@@ -31,6 +31,28 @@ const char* kSkippedHelp =
     "(a newer change of the customer was in the same batch)";
 const char* kErrorsHelp = "Replication failures by kind; each one restarts from the stored offsets";
 
+// Applied changes that skipped versions, against the replica row or within
+// the batch; each is logged by customer id (a few per batch at most).
+std::uint64_t countVersionGaps(const CollapsedChanges& collapsed,
+                               const std::unordered_set<std::int64_t>& applied,
+                               const std::vector<std::int64_t>& gap_ids) {
+  std::unordered_set<std::int64_t> gaps(gap_ids.begin(), gap_ids.end());
+  for (std::size_t i = 0; i < collapsed.newest.size(); ++i) {
+    const auto id = collapsed.newest[i].row.id;
+    if (collapsed.gap_inside[i] && applied.count(id) > 0) gaps.insert(id);
+  }
+  constexpr std::size_t kLoggedPerBatch = 5;
+  std::size_t logged = 0;
+  for (const auto id : gaps) {
+    if (logged++ == kLoggedPerBatch) break;
+    spdlog::warn(
+        "customer_id={} skipped versions: the replica never saw some of its changes "
+        "(lost or forged events); verify --repair heals the row",
+        id);
+  }
+  return gaps.size();
+}
+
 }  // namespace
 
 Replicator::Replicator(ReplicatorOptions options, core::metrics::Registry& metrics)
@@ -50,6 +72,10 @@ Replicator::Replicator(ReplicatorOptions options, core::metrics::Registry& metri
       dead_lettered_(
           metrics.counter("replication_events_dead_lettered_total",
                           "Malformed or unsupported events sent to the dead-letter topic")),
+      version_gaps_(metrics.counter(
+          "replication_version_gaps_total",
+          "Applied changes more than one version ahead of the replica row (versions never "
+          "arrived, or a forged event): run verify, and verify --repair")),
       batches_(metrics.counter("replication_batches_total", "Batches committed to the replica")),
       batch_seconds_(metrics.histogram("replication_batch_duration_seconds",
                                        "Time to parse, dead-letter and apply one batch")),
@@ -315,6 +341,7 @@ Replicator::Pass Replicator::runBatch() {
   request.group = options_.group_id;
   request.topic = options_.topic;
   request.changes = &collapsed.newest;
+  request.oldest_versions = &collapsed.oldest_version;
   request.next_offsets = nextOffsets(consumed);
   for (const auto& p : request.next_offsets) {
     const auto it = expected_.find(p.partition);
@@ -350,10 +377,12 @@ Replicator::Pass Replicator::runBatch() {
     apply_latency_seconds_.observe(
         std::max(0.0, now_seconds - static_cast<double>(change.event_ts.micros_since_epoch) / 1e6));
   }
+  const std::uint64_t gaps = countVersionGaps(collapsed, applied, outcome->gap_ids);
   const std::uint64_t stale = collapsed.newest.size() - applied_count;
   skipped_stale_.increment(stale);
   skipped_superseded_.increment(collapsed.superseded);
   dead_lettered_.increment(letters.size());
+  version_gaps_.increment(gaps);
   batches_.increment();
   {
     std::lock_guard<std::mutex> lock(status_mutex_);
@@ -362,6 +391,7 @@ Replicator::Pass Replicator::runBatch() {
     stats_.stale += stale;
     stats_.superseded += collapsed.superseded;
     stats_.dead_lettered += letters.size();
+    stats_.version_gaps += gaps;
     ++stats_.batches;
   }
   for (const auto& p : request.next_offsets) expected_[p.partition] = p.offset;

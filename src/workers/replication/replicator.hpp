@@ -52,6 +52,7 @@ struct ReplicatorStats {
   std::uint64_t stale = 0;       // the replica had the same or a newer version
   std::uint64_t superseded = 0;  // a newer change of the customer was in the same batch
   std::uint64_t dead_lettered = 0;
+  std::uint64_t version_gaps = 0;  // applied changes that skipped versions
   std::uint64_t batches = 0;
   std::uint64_t restarts = 0;  // consumer thrown away after a failure
 };
@@ -128,6 +129,7 @@ class Replicator {
   core::metrics::Counter& skipped_stale_;
   core::metrics::Counter& skipped_superseded_;
   core::metrics::Counter& dead_lettered_;
+  core::metrics::Counter& version_gaps_;
   core::metrics::Counter& batches_;
   core::metrics::Histogram& batch_seconds_;
   core::metrics::Histogram& apply_latency_seconds_;

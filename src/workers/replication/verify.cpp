@@ -115,6 +115,7 @@ void note(VerifyReport& report, const VerifyOptions& options, DifferenceKind kin
     case DifferenceKind::kExtra: ++report.extra; break;
     case DifferenceKind::kDifferent: ++report.different; break;
   }
+  if (options.repair) report.differing_ids.push_back(id);
   if (report.listed.size() < options.max_listed) {
     report.listed.push_back({kind, id, std::move(detail)});
   }

@@ -19,6 +19,7 @@ struct VerifyOptions {
   std::string replica_url;
   std::size_t max_listed = 20;     // differences kept in full
   std::size_t chunk_size = 10000;  // customers per hashed chunk
+  bool repair = false;             // verify --repair: collect every differing id
 };
 
 enum class DifferenceKind {
@@ -40,8 +41,9 @@ struct VerifyReport {
   std::size_t extra = 0;
   std::size_t different = 0;
   std::size_t chunks = 0;
-  std::size_t chunks_read = 0;     // chunks whose hashes differed
-  std::vector<Difference> listed;  // the first max_listed, in id order
+  std::size_t chunks_read = 0;              // chunks whose hashes differed
+  std::vector<Difference> listed;           // the first max_listed, in id order
+  std::vector<std::int64_t> differing_ids;  // all of them, when repair was asked for
 
   bool equal() const { return missing == 0 && extra == 0 && different == 0; }
 };

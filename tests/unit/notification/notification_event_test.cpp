@@ -26,7 +26,7 @@ TEST_CASE("notifyTo is read from a comma-separated string") {
   CHECK(e->id == "e1");
   CHECK(e->retries == 2);
   CHECK(e->retry_log.size() == 1);
-  auto r = recipientsOf(*e);
+  auto r = recipientsOf(*e, 10);
   REQUIRE(r.ok());
   CHECK(r->to == std::vector<std::string>{"a@example.com", "b@example.com"});
 }
@@ -35,7 +35,7 @@ TEST_CASE("notifyTo, notifyCC and notifyBCC are read from JSON arrays") {
   auto e = parseNotificationEvent(eventJson(R"(["a@example.com","B <b@example.com>"])",
                                             R"(["c@example.com"])", R"(["d@example.com"])"));
   REQUIRE(e.ok());
-  auto r = recipientsOf(*e);
+  auto r = recipientsOf(*e, 10);
   REQUIRE(r.ok());
   CHECK(r->to == std::vector<std::string>{"a@example.com", "B <b@example.com>"});
   CHECK(r->cc == std::vector<std::string>{"c@example.com"});
@@ -90,20 +90,45 @@ TEST_CASE("recipients: duplicates are sent to once, a bad address names its fiel
   e.notify_to = "a@example.com, A@EXAMPLE.COM";
   e.notify_cc = "a@example.com";
   e.notify_bcc = "b@example.com";
-  auto r = recipientsOf(e);
+  auto r = recipientsOf(e, 10);
   REQUIRE(r.ok());
   CHECK(r->envelope == std::vector<std::string>{"a@example.com", "b@example.com"});
   CHECK(r->to.size() == 2);
 
   e.notify_cc = "fine@example.com, broken";
-  auto bad = recipientsOf(e);
+  auto bad = recipientsOf(e, 10);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message.find("notifyCC") != std::string::npos);
   CHECK(bad.error().message.find("broken") != std::string::npos);
 
   core::domain::NotificationEvent only_bcc;
   only_bcc.notify_bcc = "b@example.com";
-  auto none = recipientsOf(only_bcc);
+  auto none = recipientsOf(only_bcc, 10);
   REQUIRE_FALSE(none.ok());
   CHECK(none.error().message.find("notifyTo") != std::string::npos);
+}
+
+TEST_CASE("recipients: more entries than the limit, in any list, refuse the whole event") {
+  const auto list = [](int count) {
+    std::string out;
+    for (int i = 0; i < count; ++i) out += "r" + std::to_string(i) + "@example.com,";
+    return out;
+  };
+  core::domain::NotificationEvent e;
+  e.notify_to = list(3);
+  CHECK(recipientsOf(e, 3).ok());
+  CHECK_FALSE(recipientsOf(e, 2).ok());
+
+  e.notify_bcc = list(1000);  // a forged event: one customer, a thousand blind copies
+  auto bcc = recipientsOf(e, 10);
+  REQUIRE_FALSE(bcc.ok());
+  CHECK(bcc.error().message.find("notifyBCC") != std::string::npos);
+  CHECK(bcc.error().message.find("1003") != std::string::npos);
+
+  e.notify_bcc.clear();
+  e.notify_cc = list(8);  // duplicates count as named: the limit is on what the event asks
+  e.notify_to = "a@example.com, a@example.com, a@example.com";
+  auto cc = recipientsOf(e, 10);
+  REQUIRE_FALSE(cc.ok());
+  CHECK(cc.error().message.find("notifyCC") != std::string::npos);
 }

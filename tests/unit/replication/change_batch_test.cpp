@@ -34,6 +34,16 @@ TEST_CASE("collapsing a redelivered duplicate keeps the first copy and counts th
   CHECK(collapsed.superseded == 1);
 }
 
+TEST_CASE("collapsing records each customer's oldest version and the gaps inside the batch") {
+  auto collapsed = replication::collapseChanges(
+      {change(1, 2, 10), change(2, 5, 11), change(1, 4, 12), change(3, 1, 13), change(3, 2, 14),
+       change(3, 2, 15), change(1, 3, 16), change(4, 3, 17), change(4, 9, 18)});
+  REQUIRE(collapsed.newest.size() == 4);
+  CHECK(collapsed.oldest_version == std::vector<std::int32_t>{2, 5, 1, 3});
+  // 1: v2, v4, v3 (contiguous); 2: alone; 3: v1, v2, v2 (a duplicate is no gap); 4: v3, v9.
+  CHECK(collapsed.gap_inside == std::vector<bool>{false, false, false, true});
+}
+
 TEST_CASE("collapsing nothing gives nothing") {
   auto collapsed = replication::collapseChanges({});
   CHECK(collapsed.newest.empty());
