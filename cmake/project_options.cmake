@@ -13,5 +13,11 @@ if(OUTBOX_SANITIZE)
   target_link_options(project_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 
+# In the fuzz build every library is instrumented for coverage, so libFuzzer
+# is guided by the decoders themselves, not only by the fuzz target's file.
+if(OUTBOX_FUZZ)
+  target_compile_options(project_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
 add_library(project_options INTERFACE)
 target_link_libraries(project_options INTERFACE project_warnings project_sanitizers)

@@ -30,9 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& row = change->row;
   require(row.id >= 1 && row.version >= 1);
   require(replication::validateRow(row).ok());
-  for (const auto* text : {&row.name, &row.phone, &row.email, &row.created_by, &row.updated_by,
-                           &change->event_id}) {
-    require(core::text::isStorableText(*text));
+  for (const std::string& text :
+       {row.name, row.phone, row.email, row.created_by, row.updated_by, change->event_id}) {
+    require(core::text::isStorableText(text));
   }
   return 0;
 }

@@ -31,8 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   require(!recipients->to.empty());
-  require(recipients->to.size() + recipients->cc.size() + recipients->bcc.size() <=
-          kMaxRecipients);
+  require(recipients->to.size() + recipients->cc.size() + recipients->bcc.size() <= kMaxRecipients);
   require(!recipients->envelope.empty() && recipients->envelope.size() <= kMaxRecipients);
   for (const auto& address : recipients->envelope) {
     require(notification::isValidAddress(address));

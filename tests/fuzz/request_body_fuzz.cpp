@@ -22,7 +22,8 @@ void checkErrorBody(const api::HttpResponse& error) {
   require(error.status == 400);
   rapidjson::Document doc;
   doc.Parse(error.body.c_str());
-  require(!doc.HasParseError() && doc.IsObject() && doc.HasMember("error") && doc.HasMember("message"));
+  require(!doc.HasParseError() && doc.IsObject() && doc.HasMember("error") &&
+          doc.HasMember("message"));
 }
 
 }  // namespace
@@ -53,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)core::json::decodeNotificationEvent(body);
 
   if (auto query = api::parseQuery(body)) {
-    for (const auto& [name, value] : *query) require(api::urlDecode(api::urlEncode(value)) == value);
+    for (const auto& [name, value] : *query)
+      require(api::urlDecode(api::urlEncode(value)) == value);
   }
   return 0;
 }
