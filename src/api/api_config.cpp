@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "api/customer_input.hpp"
+#include "api/edge_policy.hpp"
 #include "core/app/main_support.hpp"
 #include "core/logging/logging.hpp"
 
@@ -32,6 +33,31 @@ std::optional<std::string> addTokens(const std::string& text, const std::string&
     tokens[token] = name;
   }
   return std::nullopt;
+}
+
+// Comma-separated entries, trimmed, empty ones dropped.
+std::vector<std::string> commaList(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    auto entry = trim(text.substr(start, end - start));
+    if (!entry.empty()) out.push_back(std::move(entry));
+    start = end + 1;
+  }
+  return out;
+}
+
+// "https://app.example.com[:port]": what a browser sends in Origin.
+bool isOrigin(const std::string& text) {
+  for (const char* scheme : {"http://", "https://"}) {
+    const std::string prefix = scheme;
+    if (text.rfind(prefix, 0) != 0 || text.size() == prefix.size()) continue;
+    const auto rest = text.substr(prefix.size());
+    return rest.find_first_of("/?#*@ ") == std::string::npos;
+  }
+  return false;
 }
 
 }  // namespace
@@ -76,6 +102,14 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           "comma-separated bearer tokens (name:token) required on /api/*", "API_TOKENS");
   cli.add("auth-tokens-file", po::value<std::string>(),
           "file with one bearer token (name:token) per line", "API_TOKENS_FILE");
+  cli.add("cors-origins", po::value<std::string>()->default_value(""),
+          "comma-separated origins (https://app.example.com) allowed to call the API from a "
+          "browser; empty: none",
+          "API_CORS_ORIGINS");
+  cli.add("allowed-hosts", po::value<std::string>()->default_value("localhost,127.0.0.1,::1"),
+          "comma-separated Host names accepted while authentication is off (a guard against "
+          "DNS rebinding); * accepts any",
+          "API_ALLOWED_HOSTS");
   cli.add("web-root", po::value<std::string>()->default_value(""),
           "folder of the web UI served at / (empty: no UI)", "API_WEB_ROOT");
   cli.add("crud-topic",
@@ -133,6 +167,19 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
     if (auto error = addTokens(text, "--auth-tokens-file", config.service.tokens)) {
       return cli.usageError(*error);
     }
+  }
+  for (const auto& origin : commaList(cli.get<std::string>("cors-origins"))) {
+    if (!isOrigin(origin)) {
+      return cli.usageError("--cors-origins: '" + origin +
+                            "' is not an origin like https://app.example.com (no path, no *)");
+    }
+    config.service.edge.cors_origins.insert(origin);
+  }
+  const auto hosts = commaList(cli.get<std::string>("allowed-hosts"));
+  if (hosts.empty()) return cli.usageError("--allowed-hosts must name a host, or * for any");
+  if (std::find(hosts.begin(), hosts.end(), "*") == hosts.end()) {
+    for (const auto& host : hosts)
+      config.service.edge.allowed_hosts.insert(EdgePolicy::hostName(host));
   }
   const auto web_root = cli.get<std::string>("web-root");
   if (!web_root.empty()) {

@@ -76,7 +76,15 @@ constexpr std::size_t kMaxReadBatch = 256;
 
 ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics,
                        ServiceOptions options)
-    : store_(store), handlers_(store), metrics_(metrics), options_(std::move(options)) {
+    : store_(store),
+      handlers_(store),
+      metrics_(metrics),
+      options_(std::move(options)),
+      edge_([this]() {
+        auto edge = options_.edge;
+        edge.authentication_on = !options_.tokens.empty();
+        return edge;
+      }()) {
   if (options_.workers == 0) return;
   workers_ = std::make_unique<WorkerPool>(options_.workers);
   metrics_.gauge("api_worker_queue_length", "Requests waiting for a worker thread",
@@ -94,7 +102,17 @@ ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics,
 
 ApiService::~ApiService() = default;
 
-void ApiService::serve(HttpRequest request, Respond respond) {
+void ApiService::serve(HttpRequest request, Respond respond_plain) {
+  Respond respond = [this, origin = request.header("origin"),
+                     respond_plain = std::move(respond_plain)](HttpResponse response,
+                                                               const std::string& actor) {
+    edge_.decorate(origin, response);
+    respond_plain(std::move(response), actor);
+  };
+  if (auto screened = edge_.screen(request)) {
+    respond(std::move(*screened), request.actor);
+    return;
+  }
   const std::string path = normalise(request.path);
   const bool uses_database = path == "/readyz" || path == "/api" || path.rfind("/api/", 0) == 0;
   if (!uses_database || !workers_) {

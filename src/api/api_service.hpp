@@ -12,6 +12,7 @@
 #include "api/batched_reads.hpp"
 #include "api/customer_handlers.hpp"
 #include "api/customer_store.hpp"
+#include "api/edge_policy.hpp"
 #include "api/http_types.hpp"
 #include "api/worker_pool.hpp"
 #include "core/metrics/registry.hpp"
@@ -28,6 +29,9 @@ struct ServiceOptions {
   std::size_t workers = 4;
   // Threads that read customers by id in batches; 0: reads go to the workers.
   std::size_t read_threads = 1;
+  // Security headers, CORS allow-list, Host allow-list (authentication_on is
+  // set from `tokens`).
+  EdgeOptions edge;
 };
 
 class ApiService {
@@ -41,7 +45,8 @@ class ApiService {
   using Respond = std::function<void(HttpResponse, const std::string& actor)>;
   // Answers on the calling thread when no database is involved, otherwise
   // hands the request to the batched readers or the workers, which call
-  // `respond` on their own thread. Every request gets exactly one answer.
+  // `respond` on their own thread. Every request gets exactly one answer,
+  // with the edge policy's headers.
   void serve(HttpRequest request, Respond respond);
   // Answers on the calling thread. Never throws: an unexpected exception becomes a 500.
   HttpResponse handle(HttpRequest& request);
@@ -63,6 +68,7 @@ class ApiService {
   CustomerHandlers handlers_;
   core::metrics::Registry& metrics_;
   ServiceOptions options_;
+  EdgePolicy edge_;
   // Declared last: destroyed first, so queued requests finish while the rest is intact.
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<BatchedReads> reads_;
