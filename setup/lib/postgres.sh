@@ -1,7 +1,9 @@
 # The project's own PostgreSQL cluster under var/<profile>/postgres.
 # shellcheck shell=bash
 
-pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; }
+# As the postgres role: a probe as the caller's name (root) makes the server
+# log 'FATAL: role "root" does not exist' on every check.
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres; }
 
 pg_running() { as_pg_user "$PG_BIN/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1; }
 
@@ -54,6 +56,8 @@ pg_start() {
     return 0
   fi
   port_open "$PG_PORT" && die "port $PG_PORT is taken by another process; set PG_PORT/TEST_PG_PORT to a free port"
+  # One log per run, the previous one kept: the log stays bounded by a run.
+  [ -f "$LOG_DIR/postgres.log" ] && mv -f "$LOG_DIR/postgres.log" "$LOG_DIR/postgres.log.1"
   touch "$LOG_DIR/postgres.log"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$LOG_DIR/postgres.log"
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"

@@ -50,7 +50,9 @@ profile_overrides() {
   echo "export OUTBOX_VAR_DIR=$VAR_DIR"
   echo "export ${prefix}PG_PORT=$PG_PORT ${prefix}KAFKA_PORT=$KAFKA_PORT" \
     "${prefix}KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT ${prefix}SMTP_PORT=$SMTP_PORT" \
-    "${prefix}API_PORT=$API_PORT"
+    "${prefix}API_PORT=$API_PORT ${prefix}RELAY_METRICS_PORT=$RELAY_METRICS_PORT" \
+    "${prefix}REPLICATION_METRICS_PORT=$REPLICATION_METRICS_PORT" \
+    "${prefix}NOTIFICATION_METRICS_PORT=$NOTIFICATION_METRICS_PORT"
 }
 
 # sql/<folder> holding the migrations of each database.

@@ -8,6 +8,7 @@
 #include "api/http_errors.hpp"
 #include "api/openapi.hpp"
 #include "api/url.hpp"
+#include "core/logging/logging.hpp"
 #include "core/text/utf8.hpp"
 
 namespace api {
@@ -175,7 +176,7 @@ HttpResponse ApiService::handle(HttpRequest& request) {
     return dispatch(request);
   } catch (const std::exception& e) {
     spdlog::error("unhandled error request_id={} method={} path={}: {}", request.request_id,
-                  request.method, request.path, e.what());
+                  request.method, core::logging::printable(request.path), e.what());
     return errorResponse(500, "internal", "internal error; see the server log");
   }
 }

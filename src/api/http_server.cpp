@@ -13,6 +13,7 @@
 #include "api/http_errors.hpp"
 #include "api/url.hpp"
 #include "core/domain/events.hpp"
+#include "core/logging/logging.hpp"
 
 namespace api {
 
@@ -146,7 +147,8 @@ class PistacheHandler : public Http::Handler {
     }
     if (in_flight) in_flight->leave();
     spdlog::info("request_id={} method={} path={} status={} duration_us={} actor={}",
-                 exchange.request_id, exchange.method, exchange.path, response.status,
+                 exchange.request_id, exchange.method, core::logging::printable(exchange.path),
+                 response.status,
                  std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), actor);
   }
 

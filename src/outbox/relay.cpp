@@ -14,6 +14,14 @@ using core::Error;
 using core::ErrorKind;
 using Clock = std::chrono::steady_clock;
 
+namespace {
+
+// The two routine states of a leader (see noteState).
+constexpr const char* kPublishing = "publishing";
+constexpr const char* kIdle = "idle";
+
+}  // namespace
+
 Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
     : options_(std::move(options)),
       metrics_(metrics),
@@ -61,7 +69,13 @@ void Relay::sleepFor(std::chrono::milliseconds duration, bool wakeable) {
 void Relay::noteState(const std::string& state) {
   if (state == state_) return;
   state_ = state;
-  spdlog::info("state: {}", state);
+  // A leader flips between these on every poll under light load: the info
+  // log keeps the states that last (leader, standby, waiting, failing).
+  if (state == kPublishing || state == kIdle) {
+    spdlog::debug("state: {}", state);
+  } else {
+    spdlog::info("state: {}", state);
+  }
 }
 
 void Relay::setProblem(const std::string& problem) {
@@ -309,18 +323,18 @@ void Relay::run() {
     }
     switch (publishBatch()) {
       case PassResult::kMore:
-        noteState("publishing");
+        noteState(kPublishing);
         interval = options_.poll_interval;
         backoff = std::chrono::milliseconds(200);
         break;  // straight on to the next batch
       case PassResult::kDrained:
-        noteState("publishing");
+        noteState(kPublishing);
         interval = options_.poll_interval;
         backoff = std::chrono::milliseconds(200);
         sleepFor(interval, true);
         break;
       case PassResult::kIdle:
-        noteState("idle");
+        noteState(kIdle);
         sleepFor(interval, true);
         interval = std::min(interval * 2, options_.idle_interval);
         break;

@@ -3,7 +3,11 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdio>
+
+#include "core/text/utf8.hpp"
 
 namespace core::logging {
 
@@ -17,6 +21,42 @@ bool isValidLevel(const std::string& level) {
     if (level == known) return true;
   }
   return false;
+}
+
+std::string printable(const std::string& text, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes) + 8);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (out.size() >= max_bytes) {
+      out += "\xE2\x80\xA6";  // …
+      break;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      // Keep a whole, valid UTF-8 sequence; escape a stray byte.
+      const std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      const auto sequence = text.substr(i, length);
+      if (length > 1 && sequence.size() == length && core::text::isStorableText(sequence)) {
+        out += sequence;
+        i += length;
+        continue;
+      }
+    }
+    if (c < 0x20 || c == 0x7F || c >= 0x80 || c == '\\') {
+      if (c == '\\') {
+        out += "\\\\";
+      } else {
+        char escaped[5];
+        std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
+        out += escaped;
+      }
+    } else {
+      out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  return out;
 }
 
 Status init(const std::string& program, const std::string& level) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/json/codec.hpp"
+#include "core/logging/logging.hpp"
 #include "workers/notification/notification_event.hpp"
 
 namespace notification {
@@ -430,7 +431,7 @@ Notifier::Outcome Notifier::forwardInvalid(const core::kafka::ConsumedMessage& m
   if (!persist("kafka", [&]() { return forwarder_.forward(out); })) return Outcome::kNotDone;
   failed_invalid_.increment();
   spdlog::error("{} is not a valid notification event ({}); moved to {}", positionOf(message),
-                error, options_.failed_topic);
+                core::logging::printable(error), options_.failed_topic);
   return Outcome::kDone;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "core/logging/logging.hpp"
 #include "workers/replication/change_batch.hpp"
 #include "workers/replication/replica_change.hpp"
 
@@ -314,7 +315,8 @@ Replicator::Pass Replicator::runBatch() {
       continue;
     }
     spdlog::error("dead-lettering event at {}/{} offset={} key={}: {}", message.topic,
-                  message.partition, message.offset, message.key, change.error().message);
+                  message.partition, message.offset, core::logging::printable(message.key),
+                  core::logging::printable(change.error().message));
     letters.push_back({std::move(message), change.error().message});
   }
   if (!letters.empty()) {

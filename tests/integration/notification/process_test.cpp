@@ -205,6 +205,9 @@ TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM
   CHECK(worker.stop(SIGTERM) == 0);
   CHECK(worker.output().find("state: stopped") != std::string::npos);
   CHECK(worker.output().find("smtp=smtp://") != std::string::npos);
+  // The recipient is personal data: the info log says how many, not who.
+  CHECK(worker.output().find("sent to 1 recipient(s)") != std::string::npos);
+  CHECK(worker.output().find("to-" + tag + "@example.com") == std::string::npos);
 }
 
 TEST_CASE("SMTP credentials never reach the log or the retry log") {

@@ -27,7 +27,9 @@ std::unique_ptr<testing::ChildProcess> idleRelay(const RelayFixture& f, bool lis
                                    "--poll-interval-ms",
                                    "60000",
                                    "--idle-interval-ms",
-                                   "60000"};
+                                   "60000",
+                                   "--log-level",
+                                   "debug"};  // "state: idle" is a debug line
   argv.push_back(listen_notify ? "--listen-notify" : "--no-listen-notify");
   auto relay = std::make_unique<testing::ChildProcess>(argv);
   // Idle (one empty poll done, now in its minute-long sleep) and, with the flag, listening.
