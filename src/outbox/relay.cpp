@@ -16,6 +16,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Longest wait between attempts after a failure: short enough that the relay
+// is back (and /readyz says so) within seconds of a dependency's return.
+constexpr std::chrono::milliseconds kMaxBackoff{2000};
+
+// How often, and how patiently, a leader checks that the brokers answer.
+constexpr auto kBrokerProbeInterval = std::chrono::seconds(2);
+constexpr int kBrokerProbeTimeoutMs = 1000;
+
 // The two routine states of a leader (see noteState).
 constexpr const char* kPublishing = "publishing";
 constexpr const char* kIdle = "idle";
@@ -85,7 +93,16 @@ void Relay::setProblem(const std::string& problem) {
 
 std::string Relay::problem() const {
   std::lock_guard<std::mutex> lock(problem_mutex_);
-  return problem_;
+  return problem_.empty() ? broker_problem_ : problem_;
+}
+
+void Relay::probeBrokers() {
+  const auto now = Clock::now();
+  if (!producer_ || now - last_probe_ < kBrokerProbeInterval) return;
+  last_probe_ = now;
+  const auto answered = producer_->warmUp(kBrokerProbeTimeoutMs);
+  std::lock_guard<std::mutex> lock(problem_mutex_);
+  broker_problem_ = answered ? "" : "kafka: " + answered.error().message;
 }
 
 void Relay::loseLeadership(const std::string& why) {
@@ -161,7 +178,10 @@ PassResult Relay::publishBatch() {
     loseLeadership(rows.error().message);
     return PassResult::kFailed;
   }
-  if (rows->empty()) return PassResult::kIdle;
+  if (rows->empty()) {
+    setProblem("");  // the database answered, and nothing waits
+    return PassResult::kIdle;
+  }
   const auto read_done = Clock::now();
 
   // Produce in id order. A row too large for the broker is parked before it is
@@ -230,6 +250,7 @@ PassResult Relay::publishBatch() {
       fatal = true;
       break;
     }
+    probeBrokers();  // acks can take minutes when the brokers are gone
     const auto now = Clock::now();
     if (stopping_ && stop_deadline == Clock::time_point::max())
       stop_deadline = now + std::chrono::seconds(5);
@@ -311,14 +332,14 @@ void Relay::run() {
         noteState("waiting for the database: " + lead.error().message);
         setProblem("database: " + lead.error().message);
         sleepFor(backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        backoff = std::min(backoff * 2, kMaxBackoff);
       }
       continue;
     }
     if (auto ready = ensureProducer(); !ready) {
       noteState("cannot create the producer: " + ready.error().message);
       sleepFor(backoff);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      backoff = std::min(backoff * 2, kMaxBackoff);
       continue;
     }
     switch (publishBatch()) {
@@ -341,10 +362,11 @@ void Relay::run() {
       case PassResult::kFailed:
         noteState("retrying after a failure: " + problem());
         sleepFor(backoff);
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        backoff = std::min(backoff * 2, kMaxBackoff);
         break;
     }
     refreshBacklog();
+    probeBrokers();
   }
   // Give the lock back now rather than when the process exits: a standby
   // takes over at once.

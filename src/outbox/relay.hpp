@@ -71,6 +71,9 @@ class Relay {
   void loseLeadership(const std::string& why);
   void noteState(const std::string& state);
   void refreshBacklog();
+  // Asks the brokers for metadata, at most every couple of seconds, even
+  // while idle or waiting for acks: /readyz follows Kafka within seconds.
+  void probeBrokers();
   void setProblem(const std::string& problem);
   // Sleeps up to `duration`; returns early when stop() is called, and when
   // `wakeable`, on wake() too (a wake() during a batch is kept for the next sleep).
@@ -87,7 +90,9 @@ class Relay {
   std::string state_;  // last logged state, so each change is logged once
   mutable std::mutex problem_mutex_;
   std::string problem_;
+  std::string broker_problem_;  // from probeBrokers(), under problem_mutex_
   std::chrono::steady_clock::time_point last_backlog_{};
+  std::chrono::steady_clock::time_point last_probe_{};
   std::mutex sleep_mutex_;
   std::condition_variable wake_;
 

@@ -79,10 +79,15 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const ConsumerOptions& option
     return Error{ErrorKind::kInvalidArgument, "consumer group id is empty"};
   if (options.topics.empty()) return Error{ErrorKind::kInvalidArgument, "no topic to consume"};
   Properties properties = {
-      {"bootstrap.servers", options.brokers}, {"group.id", options.group_id},
-      {"client.id", options.client_id},       {"enable.auto.commit", "false"},
-      {"enable.auto.offset.store", "false"},  {"auto.offset.reset", options.auto_offset_reset},
+      {"bootstrap.servers", options.brokers},
+      {"group.id", options.group_id},
+      {"client.id", options.client_id},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", options.auto_offset_reset},
       {"enable.partition.eof", "false"},
+      // Reconnect within a second of the brokers' return (default: up to 10 s).
+      {"reconnect.backoff.max.ms", "1000"},
   };
   properties.insert(properties.end(), options.extra.begin(), options.extra.end());
   auto conf = makeConf(properties);
@@ -196,6 +201,14 @@ Result<std::pair<std::int64_t, std::int64_t>> Consumer::watermarks(const std::st
     return toError(code, "watermarks of " + topic);
   }
   return std::make_pair(low, high);
+}
+
+Status Consumer::checkBrokers(int timeout_ms) {
+  RdKafka::Metadata* raw = nullptr;
+  const auto code = impl_->consumer->metadata(false, nullptr, &raw, timeout_ms);
+  std::unique_ptr<RdKafka::Metadata> metadata(raw);
+  if (code != RdKafka::ERR_NO_ERROR) return toError(code, "broker metadata");
+  return {};
 }
 
 void Consumer::close() {

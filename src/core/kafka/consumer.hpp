@@ -75,6 +75,10 @@ class Consumer {
   // keeps the position after the last message poll() returned, so a caller
   // that pauses to hold back a message it already polled must seek back to it.
   Status seek(const PartitionOffset& position, int timeout_ms);
+  // Whether a broker answers a metadata request within timeout_ms. Unlike
+  // watermarks(), whose request waits for the socket timeout (60 s) when the
+  // leader is gone, this is bounded: the readiness probe.
+  Status checkBrokers(int timeout_ms);
   // The low and high watermarks (first offset, offset after the last message)
   // of one partition, asked of the broker.
   Result<std::pair<std::int64_t, std::int64_t>> watermarks(const std::string& topic,

@@ -55,6 +55,9 @@ Result<std::unique_ptr<Producer>> Producer::create(const ProducerOptions& option
       {"message.timeout.ms", "300000"},
       {"linger.ms", "5"},
       {"compression.type", "lz4"},
+      // Reconnect within a second of the brokers' return (the default backs
+      // off to 10 s), so the pipeline and /readyz recover in seconds.
+      {"reconnect.backoff.max.ms", "1000"},
   };
   properties.insert(properties.end(), options.extra.begin(), options.extra.end());
   auto conf = makeConf(properties);

@@ -21,7 +21,9 @@ namespace {
 constexpr milliseconds kPollTimeout{200};
 constexpr milliseconds kFirstBackoff{200};
 constexpr milliseconds kMaxBackoff{5000};
-constexpr auto kProbeInterval = std::chrono::seconds(5);
+// Readiness follows the database and the brokers within a few seconds.
+constexpr auto kProbeInterval = std::chrono::seconds(2);
+constexpr int kBrokerCheckTimeoutMs = 1000;
 constexpr int kSeekTimeoutMs = 5000;
 // Clock differences between the worker that scheduled a retry and this one.
 constexpr milliseconds kNotBeforeSlack{60000};
@@ -252,8 +254,10 @@ void Notifier::probe() {
   const auto schema = sent_log_.checkSchema();
   setProblem("database", schema ? "" : schema.error().message);
   if (consumer_) {
-    const auto marks = consumer_->watermarks(options_.topic, 0, 2000);
-    setProblem("kafka", marks ? "" : marks.error().message);
+    // A metadata request is bounded by its timeout; a watermark request
+    // waits for the socket timeout (60 s) when the brokers are gone.
+    const auto answered = consumer_->checkBrokers(kBrokerCheckTimeoutMs);
+    setProblem("kafka", answered ? "" : answered.error().message);
   }
 }
 

@@ -18,6 +18,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::chrono::milliseconds kFirstBackoff{200};
+constexpr int kBrokerCheckTimeoutMs = 1000;  // the readiness probe of the brokers
 
 // From milliseconds to an hour: a backlog is applied long after its events.
 std::vector<double> applyLatencyBuckets() {
@@ -448,6 +449,12 @@ void Replicator::housekeeping() {
   }
   setDatabaseProblem("");
   if (!consumer_) return;
+  // Bounded, unlike the watermark request below when the brokers are gone.
+  if (auto answered = consumer_->checkBrokers(kBrokerCheckTimeoutMs); !answered) {
+    setKafkaProblem(answered.error().message);
+    noteState("waiting for the brokers: " + answered.error().message);
+    return;
+  }
   // With nothing assigned, partition 0 still tells whether the brokers answer.
   const std::set<std::int32_t> partitions =
       assigned_.empty() ? std::set<std::int32_t>{0} : assigned_;
