@@ -31,11 +31,12 @@ app_command() {
     replication-worker)
       echo "$build_dir/src/workers/replication/replication-worker" \
         "--replica-database-url $PG_URL_BASE/customers_replica --brokers $KAFKA_BROKERS" \
-        "--metrics-address $metrics" ;;
+        "--metrics-address $metrics --group-instance-id $PROFILE-replication-1" ;;
     notification-worker)
       echo "$build_dir/src/workers/notification/notification-worker" \
         "--database-url $PG_URL_BASE/notifications --brokers $KAFKA_BROKERS" \
-        "--smtp-url smtp://127.0.0.1:$SMTP_PORT --metrics-address $metrics" ;;
+        "--smtp-url smtp://127.0.0.1:$SMTP_PORT --metrics-address $metrics" \
+        "--group-instance-id $PROFILE-notification-1" ;;
   esac
 }
 

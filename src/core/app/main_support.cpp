@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <csignal>
 #include <iostream>
 
@@ -49,6 +50,37 @@ int fail(const std::string& program, const Error& error) {
 void addLogLevelFlag(config::CommandLine& cli) {
   cli.add("log-level", config::po::value<std::string>()->default_value("info"),
           "trace, debug, info, warn, error, critical or off", "LOG_LEVEL");
+}
+
+void addGroupMembershipFlags(config::CommandLine& cli, const std::string& env_prefix) {
+  cli.add("group-instance-id", config::po::value<std::string>()->default_value(""),
+          "stable id of this group member (static membership): restarted under the same id, "
+          "it gets its partitions back at once; empty: dynamic membership",
+          env_prefix + "_GROUP_INSTANCE_ID");
+  cli.add("session-timeout-ms", config::po::value<long>()->default_value(10000),
+          "how long the group waits for a silent member before its partitions go to another "
+          "(6000-300000, within the broker's group.min/max.session.timeout.ms)",
+          env_prefix + "_SESSION_TIMEOUT_MS");
+}
+
+std::optional<int> readGroupMembership(const config::CommandLine& cli,
+                                       kafka::GroupMembership& membership) {
+  membership.instance_id = cli.get<std::string>("group-instance-id");
+  if (membership.instance_id.size() > 249) {
+    return cli.usageError("--group-instance-id must be at most 249 characters");
+  }
+  for (char c : membership.instance_id) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '_' && c != '-') {
+      return cli.usageError(
+          "--group-instance-id may contain only letters, digits, '.', '_' and '-'");
+    }
+  }
+  const long timeout = cli.get<long>("session-timeout-ms");
+  if (timeout < 6000 || timeout > 300000) {
+    return cli.usageError("--session-timeout-ms must be from 6000 to 300000");
+  }
+  membership.session_timeout = std::chrono::milliseconds(timeout);
+  return std::nullopt;
 }
 
 std::optional<int> initLogging(const config::CommandLine& cli) {

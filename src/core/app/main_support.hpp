@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/config/command_line.hpp"
+#include "core/kafka/consumer.hpp"
 #include "core/result.hpp"
 
 namespace core::app {
@@ -21,6 +22,13 @@ int fail(const std::string& program, const Error& error);
 void addLogLevelFlag(config::CommandLine& cli);
 // Initialises logging from --log-level; returns an exit code on a bad level.
 std::optional<int> initLogging(const config::CommandLine& cli);
+
+// Adds --group-instance-id and --session-timeout-ms (variables
+// <env_prefix>_GROUP_INSTANCE_ID, <env_prefix>_SESSION_TIMEOUT_MS).
+void addGroupMembershipFlags(config::CommandLine& cli, const std::string& env_prefix);
+// Reads them; an exit code (a usage error naming the flag) when one is bad.
+std::optional<int> readGroupMembership(const config::CommandLine& cli,
+                                       kafka::GroupMembership& membership);
 
 // A required string flag: an error that names the flag and its variable when
 // it is empty.

@@ -88,7 +88,11 @@ Result<std::unique_ptr<Consumer>> Consumer::create(const ConsumerOptions& option
       {"enable.partition.eof", "false"},
       // Reconnect within a second of the brokers' return (default: up to 10 s).
       {"reconnect.backoff.max.ms", "1000"},
+      {"session.timeout.ms", std::to_string(options.membership.session_timeout.count())},
   };
+  if (!options.membership.instance_id.empty()) {
+    properties.emplace_back("group.instance.id", options.membership.instance_id);
+  }
   properties.insert(properties.end(), options.extra.begin(), options.extra.end());
   auto conf = makeConf(properties);
   if (!conf) return conf.error();

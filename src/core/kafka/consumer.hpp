@@ -3,6 +3,7 @@
 // caller commits. On assignment an optional hook chooses where each partition
 // starts (a worker that stores offsets with its data seeks to those).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,6 +41,17 @@ struct ConsumedMessage {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// How a consumer belongs to its group.
+struct GroupMembership {
+  // Static membership: a member that restarts under the same id gets its
+  // partitions back at once, without a rebalance. Empty: dynamic membership
+  // (a restarted member waits for its old self's session to time out).
+  std::string instance_id;
+  // How long the group waits for a silent member before its partitions go to
+  // another member (librdkafka's default is 45 s).
+  std::chrono::milliseconds session_timeout{10000};
+};
+
 struct ConsumerOptions {
   std::string brokers;
   std::string group_id;
@@ -47,6 +59,7 @@ struct ConsumerOptions {
   std::string client_id = "outbox-consumer";
   // Where a partition without a committed offset starts: "earliest" or "latest".
   std::string auto_offset_reset = "earliest";
+  GroupMembership membership;
   Properties extra;
   // Given the assigned partitions (offset kOffsetStored), returns them with
   // the offsets to start from. Runs on the polling thread.

@@ -136,6 +136,7 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
           "topic of events waiting for another attempt", "NOTIFICATION_RETRY_TOPIC");
   cli.add("group-id", po::value<std::string>()->default_value("notification-worker"),
           "Kafka consumer group", "NOTIFICATION_GROUP_ID");
+  core::app::addGroupMembershipFlags(cli, "NOTIFICATION");
   cli.add("smtp-url", po::value<std::string>(),
           "SMTP server: smtp://host[:port] (STARTTLS per --smtp-starttls) or smtps://host[:port]",
           "SMTP_URL");
@@ -193,6 +194,7 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   }
   n.group_id = cli.get<std::string>("group-id");
   if (n.group_id.empty()) return cli.usageError("--group-id must not be empty");
+  if (auto e = core::app::readGroupMembership(cli, n.membership)) return *e;
 
   auto smtp_url = core::app::requireFlag(cli, "smtp-url", "SMTP_URL");
   if (!smtp_url) return cli.usageError(smtp_url.error().message);

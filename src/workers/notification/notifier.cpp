@@ -163,6 +163,7 @@ bool Notifier::ensureConsumer() {
   options.topics = {options_.topic, options_.retry_topic};
   options.client_id = "notification-worker";
   options.extra = options_.kafka_properties;
+  options.membership = options_.membership;
   // Both hooks run inside poll(), on this thread.
   options.on_assign = [](std::vector<core::kafka::PartitionOffset> partitions) {
     spdlog::info("assigned {}", describe(partitions));

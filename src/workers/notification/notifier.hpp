@@ -37,6 +37,7 @@ struct NotifierOptions {
   std::string brokers;
   core::kafka::Properties kafka_properties;  // -X overrides, consumer and producer
   std::string group_id = "notification-worker";
+  core::kafka::GroupMembership membership;
   std::string topic;
   std::string retry_topic;
   std::string failed_topic;

@@ -79,6 +79,7 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
   cli.add("group-id", po::value<std::string>()->default_value(defaults.group_id),
           "Kafka consumer group (also the key of the offsets stored in the replica)",
           "REPLICATION_GROUP_ID");
+  core::app::addGroupMembershipFlags(cli, "REPLICATION");
   cli.add("dlq-topic", po::value<std::string>()->default_value(defaults.dead_letter_topic),
           "dead-letter topic for events that cannot be applied", "REPLICATION_DLQ_TOPIC");
   cli.add("kafka-property,X", po::value<std::vector<std::string>>()->composing(),
@@ -125,6 +126,7 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
   }
   o.group_id = cli.get<std::string>("group-id");
   if (o.group_id.empty()) return cli.usageError("--group-id must not be empty");
+  if (auto e = core::app::readGroupMembership(cli, o.membership)) return *e;
   if (cli.has("kafka-property")) {
     for (const auto& text : cli.get<std::vector<std::string>>("kafka-property")) {
       auto property = core::kafka::parseProperty(text);

@@ -197,6 +197,7 @@ core::Status Replicator::ensureConsumer() {
   consumer_options.client_id = "replication-worker";
   consumer_options.auto_offset_reset = "earliest";
   consumer_options.extra = options_.kafka_properties;
+  consumer_options.membership = options_.membership;
   consumer_options.on_assign = [this](std::vector<core::kafka::PartitionOffset> partitions) {
     return onAssign(std::move(partitions));
   };

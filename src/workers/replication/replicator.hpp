@@ -39,6 +39,7 @@ struct ReplicatorOptions {
   std::string dead_letter_topic = kDefaultDeadLetterTopic;
   core::kafka::Properties kafka_properties;  // -X overrides (consumer and DLQ producer)
   std::size_t batch_size = 1000;
+  core::kafka::GroupMembership membership;
   std::chrono::milliseconds poll_timeout{500};           // wait for a batch's first message
   std::chrono::milliseconds dead_letter_timeout{30000};  // wait for the DLQ acknowledgement
   std::chrono::milliseconds kafka_commit_interval{1000};
