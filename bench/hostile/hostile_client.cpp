@@ -40,8 +40,8 @@ std::vector<HttpCase> httpCases() {
       {"POST", "/api/customers", R"({"name":"A","phone":"555\u0000 1234","email":"a@b.co"})", json},
       {"POST", "/api/customers", R"({"name":"A\u0007","phone":"555 1234","email":"a@b.co"})", json},
       {"POST", "/api/customers", R"({"name":"A\udc00","phone":"555 1234","email":"a@b.co"})", json},
-      {"POST", "/api/customers", "{\"name\":\"\xC0\xAF\",\"phone\":\"555 1234\",\"email\":\"a@b.co\"}",
-       json},
+      {"POST", "/api/customers",
+       "{\"name\":\"\xC0\xAF\",\"phone\":\"555 1234\",\"email\":\"a@b.co\"}", json},
       {"POST", "/api/customers", R"({"name":"A","phone":"555 1234","email":"a@b.co","name":"B"})",
        json},
       {"POST", "/api/customers", std::string(60000, '['), json},
@@ -76,8 +76,8 @@ std::vector<std::string> crudCases() {
   duplicate.insert(1, "\"version\":7,");
   auto future_schema = valid;
   future_schema.replace(future_schema.find("\"schema_version\":1"), 18, "\"schema_version\":9");
-  return {std::string(200000, '['), "{\"id\":\"\xC0\xAF\"}", duplicate, future_schema,
-          valid + "garbage", R"({"schema_version":1})", "not json at all"};
+  return {std::string(200000, '['), "{\"id\":\"\xC0\xAF\"}",   duplicate,        future_schema,
+          valid + "garbage",        R"({"schema_version":1})", "not json at all"};
 }
 
 std::vector<std::pair<bool, std::string>> mailCases() {  // (to the retry topic, payload)
@@ -99,7 +99,9 @@ std::vector<std::pair<bool, std::string>> mailCases() {  // (to the retry topic,
           {false, R"({"id":"x","id":"y"})"}};
 }
 
-size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
+size_t discard(char*, size_t size, size_t count, void*) {
+  return size * count;
+}
 
 int send(const std::vector<std::string>& args) {
   if (args.size() != 7) return 2;
@@ -140,7 +142,8 @@ int send(const std::vector<std::string>& args) {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(c.body.size()));
       }
       long status = 0;
-      if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+      if (curl_easy_perform(curl) == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
       curl_slist_free_all(headers);
       ++http;
       if (status >= 400 && status < 500) {
@@ -155,8 +158,12 @@ int send(const std::vector<std::string>& args) {
     const auto k = static_cast<std::size_t>(i / 2);
     core::Status queued;
     if (k % 2 == 0) {
-      queued = (*producer)->produce(
-          {args[2], "1", crud_cases[(k / 2) % crud_cases.size()], {}, static_cast<std::int64_t>(i), -1});
+      queued = (*producer)->produce({args[2],
+                                     "1",
+                                     crud_cases[(k / 2) % crud_cases.size()],
+                                     {},
+                                     static_cast<std::int64_t>(i),
+                                     -1});
       if (queued) ++crud;
     } else {
       const auto& [retry, payload] = mail_cases[(k / 2) % mail_cases.size()];
@@ -173,9 +180,10 @@ int send(const std::vector<std::string>& args) {
   }
   long failed = 0;
   for (const auto& report : (*producer)->takeDeliveryReports()) failed += report.persisted ? 0 : 1;
-  std::printf("http=%ld http_4xx=%ld http_5xx=%ld http_other=%ld crud_messages=%ld mail_messages=%ld "
-              "undelivered=%ld\n",
-              http, http_4xx, http_5xx, http_other, crud, mail, failed);
+  std::printf(
+      "http=%ld http_4xx=%ld http_5xx=%ld http_other=%ld crud_messages=%ld mail_messages=%ld "
+      "undelivered=%ld\n",
+      http, http_4xx, http_5xx, http_other, crud, mail, failed);
   return 0;
 }
 

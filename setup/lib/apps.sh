@@ -21,22 +21,24 @@ app_status_port() {
 app_command() {
   local name=$1 build_dir=$2
   local metrics="127.0.0.1:$(app_status_port "$name")"
+  # Each log rotates at 10 MB, three old files kept: bounded however long it runs.
+  local logging="--log-file $LOG_DIR/$name.log --log-max-bytes 10485760 --log-files 3"
   case "$name" in
     customer-api)
       echo "$build_dir/src/api/customer-api --database-url $PG_URL_BASE/customers" \
-        "--listen 127.0.0.1:$API_PORT --web-root $PROJECT_ROOT/web" ;;
+        "--listen 127.0.0.1:$API_PORT --web-root $PROJECT_ROOT/web $logging" ;;
     outbox-relay)
       echo "$build_dir/src/outbox/outbox-relay --database-url $PG_URL_BASE/customers" \
-        "--brokers $KAFKA_BROKERS --metrics-address $metrics" ;;
+        "--brokers $KAFKA_BROKERS --metrics-address $metrics $logging" ;;
     replication-worker)
       echo "$build_dir/src/workers/replication/replication-worker" \
         "--replica-database-url $PG_URL_BASE/customers_replica --brokers $KAFKA_BROKERS" \
-        "--metrics-address $metrics --group-instance-id $PROFILE-replication-1" ;;
+        "--metrics-address $metrics --group-instance-id $PROFILE-replication-1 $logging" ;;
     notification-worker)
       echo "$build_dir/src/workers/notification/notification-worker" \
         "--database-url $PG_URL_BASE/notifications --brokers $KAFKA_BROKERS" \
         "--smtp-url smtp://127.0.0.1:$SMTP_PORT --metrics-address $metrics" \
-        "--group-instance-id $PROFILE-notification-1" ;;
+        "--group-instance-id $PROFILE-notification-1 $logging" ;;
   esac
 }
 
@@ -53,8 +55,10 @@ app_start() {
   port_open "$port" && die "port $port for $name is taken by another process; free it or change the profile"
   log "starting $name (status on http://127.0.0.1:$port)"
   # shellcheck disable=SC2086 # the command is a list of words without spaces inside
-  start_daemon "$RUN_DIR/$name.pid" "$LOG_DIR/$name.log" $command
-  wait_for "$name" 20 app_healthy "$port" || fail_service "$name" "$LOG_DIR/$name.log"
+  # The log proper goes to --log-file; stderr keeps what bypasses it (a crash).
+  start_daemon "$RUN_DIR/$name.pid" "$LOG_DIR/$name.stderr.log" $command
+  wait_for "$name" 20 app_healthy "$port" ||
+    fail_service "$name" "$LOG_DIR/$name.log $LOG_DIR/$name.stderr.log"
 }
 
 apps_start() {

@@ -67,11 +67,14 @@ stop_daemon() {
 }
 
 # fail_service NAME LOGFILE: the one way a start-up failure is reported.
+# fail_service NAME "LOGFILE [LOGFILE...]": shows the end of each log, then dies.
 fail_service() {
-  local name=$1 logfile=$2
-  if [ -f "$logfile" ]; then
-    printf -- '--- last lines of %s ---\n' "$logfile" >&2
-    tail -n 20 "$logfile" >&2
-  fi
-  die "$name did not come up; see $logfile"
+  local name=$1 logfile
+  for logfile in $2; do
+    if [ -f "$logfile" ]; then
+      printf -- '--- last lines of %s ---\n' "$logfile" >&2
+      tail -n 20 "$logfile" >&2
+    fi
+  done
+  die "$name did not come up; see $2"
 }

@@ -119,6 +119,16 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           po::value<std::string>()->default_value(core::domain::kNotificationTopic),
           "topic of the e-mail notification events", "NOTIFICATION_TOPIC");
   core::app::addLogLevelFlag(cli);
+  core::app::addLogFileFlags(cli);
+  cli.add("access-log", po::value<std::string>()->default_value("sampled"),
+          "a line per answered request: off, sampled (one in --access-log-sample, and every "
+          "5xx) or full",
+          "API_ACCESS_LOG");
+  cli.add("access-log-sample", po::value<long>()->default_value(100),
+          "sampled access log: one answer in this many (1 to 1000000)", "API_ACCESS_LOG_SAMPLE");
+  cli.add("access-log-file", po::value<std::string>()->default_value(""),
+          "the access log in a file of its own, rotated like --log-file (empty: in the log)",
+          "API_ACCESS_LOG_FILE");
   if (auto exit = cli.parse(argc, argv)) return *exit;
 
   ApiConfig config;
@@ -194,6 +204,17 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   if (config.topics.crud.empty() || config.topics.notification.empty()) {
     return cli.usageError("--crud-topic and --notification-topic must not be empty");
   }
+  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
+  const auto access = parseAccessLogMode(cli.get<std::string>("access-log"));
+  if (!access) return cli.usageError("--access-log must be off, sampled or full");
+  config.access_log = *access;
+  const long sample = cli.get<long>("access-log-sample");
+  if (sample < 1 || sample > 1000000) {
+    return cli.usageError("--access-log-sample must be from 1 to 1000000");
+  }
+  config.access_log_sample = static_cast<std::size_t>(sample);
+  config.access_log_file = config.log_file;
+  config.access_log_file.path = cli.get<std::string>("access-log-file");
   config.log_level = cli.get<std::string>("log-level");
   if (!core::logging::isValidLevel(config.log_level)) {
     return cli.usageError("--log-level: unknown level '" + config.log_level + "'");

@@ -6,9 +6,11 @@
 #include <string>
 #include <variant>
 
+#include "api/access_log.hpp"
 #include "api/api_service.hpp"
 #include "api/change_events.hpp"
 #include "api/http_server.hpp"
+#include "core/logging/logging.hpp"
 
 namespace api {
 
@@ -19,6 +21,10 @@ struct ApiConfig {
   ServiceOptions service;
   EventTopics topics;
   std::string log_level;
+  core::logging::LogFile log_file;
+  AccessLogMode access_log = AccessLogMode::kSampled;
+  std::size_t access_log_sample = 100;     // sampled: one answer in this many, and every 5xx
+  core::logging::LogFile access_log_file;  // empty path: in the process's log
 };
 
 // The config, or the exit code to stop with (help printed, or a one-line error).

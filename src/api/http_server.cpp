@@ -13,7 +13,6 @@
 #include "api/http_errors.hpp"
 #include "api/url.hpp"
 #include "core/domain/events.hpp"
-#include "core/logging/logging.hpp"
 
 namespace api {
 
@@ -95,8 +94,11 @@ class PistacheHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(PistacheHandler)
 
-  PistacheHandler(std::shared_ptr<ApiService> service, std::shared_ptr<InFlightRequests> in_flight)
-      : service_(std::move(service)), in_flight_(std::move(in_flight)) {}
+  PistacheHandler(std::shared_ptr<ApiService> service, std::shared_ptr<InFlightRequests> in_flight,
+                  std::shared_ptr<AccessLog> access_log)
+      : service_(std::move(service)),
+        in_flight_(std::move(in_flight)),
+        access_log_(std::move(access_log)) {}
 
   void onRequest(const Http::Request& in, Http::ResponseWriter writer) override {
     const auto started = std::chrono::steady_clock::now();
@@ -108,13 +110,14 @@ class PistacheHandler : public Http::Handler {
     if (!in_flight_->enter()) {
       exchange->keep_alive = false;
       finish(*exchange, errorResponse(503, "unavailable", "the server is shutting down"), "api",
-             *service_);
+             *service_, access_log_.get());
       return;
     }
-    service_->serve(std::move(request), [service = service_, in_flight = in_flight_, exchange](
-                                            HttpResponse response, const std::string& actor) {
-      finish(*exchange, response, actor, *service, in_flight);
-    });
+    service_->serve(std::move(request),
+                    [service = service_, in_flight = in_flight_, access_log = access_log_,
+                     exchange](HttpResponse response, const std::string& actor) {
+                      finish(*exchange, response, actor, *service, access_log.get(), in_flight);
+                    });
   }
 
  private:
@@ -135,7 +138,7 @@ class PistacheHandler : public Http::Handler {
   // Records, writes and logs the answer; runs on a reactor or a service
   // thread. `in_flight`, when given, is left whatever happens.
   static void finish(Exchange& exchange, const HttpResponse& response, const std::string& actor,
-                     ApiService& service,
+                     ApiService& service, AccessLog* access_log,
                      const std::shared_ptr<InFlightRequests>& in_flight = nullptr) {
     // Recorded before sending, so a client that reads /metrics next sees it.
     const auto elapsed = std::chrono::steady_clock::now() - exchange.started;
@@ -146,10 +149,10 @@ class PistacheHandler : public Http::Handler {
       spdlog::warn("request_id={} answer not sent: {}", exchange.request_id, e.what());
     }
     if (in_flight) in_flight->leave();
-    spdlog::info("request_id={} method={} path={} status={} duration_us={} actor={}",
-                 exchange.request_id, exchange.method, core::logging::printable(exchange.path),
-                 response.status,
-                 std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(), actor);
+    if (access_log != nullptr) {
+      access_log->record(exchange.request_id, exchange.method, exchange.path, response.status,
+                         std::chrono::duration_cast<std::chrono::microseconds>(elapsed), actor);
+    }
   }
 
   static void write(Exchange& exchange, const HttpResponse& response) {
@@ -174,6 +177,7 @@ class PistacheHandler : public Http::Handler {
 
   std::shared_ptr<ApiService> service_;
   std::shared_ptr<InFlightRequests> in_flight_;
+  std::shared_ptr<AccessLog> access_log_;
 };
 
 }  // namespace
@@ -194,7 +198,8 @@ void HttpServer::start() {
                       .maxRequestSize(options_.max_request_bytes)
                       .maxResponseSize(16 * 1024 * 1024));
   in_flight_ = std::make_shared<InFlightRequests>();
-  endpoint_->setHandler(Http::make_handler<PistacheHandler>(service_, in_flight_));
+  endpoint_->setHandler(
+      Http::make_handler<PistacheHandler>(service_, in_flight_, options_.access_log));
   endpoint_->serveThreaded();
 }
 

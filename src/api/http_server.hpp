@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/access_log.hpp"
 #include "api/api_service.hpp"
 
 namespace Pistache::Http {
@@ -23,6 +24,8 @@ struct ServerOptions {
   std::size_t max_request_bytes = 80 * 1024;  // whole request; Pistache answers 413 above it
   std::chrono::milliseconds drain_timeout{
       10000};  // stop() waits this long for requests in progress
+  // The access log (null: none).
+  std::shared_ptr<AccessLog> access_log;
 };
 
 struct InFlightRequests;

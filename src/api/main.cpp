@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
     auto parsed = api::parseApiConfig(argc, argv);
     if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
     const auto& config = std::get<api::ApiConfig>(parsed);
-    (void)core::logging::init(kProgram, config.log_level);
+    if (auto logging = core::logging::init(kProgram, config.log_level, config.log_file); !logging) {
+      return core::app::fail(kProgram, logging.error());
+    }
 
     if (auto reachable = core::db::checkDatabase(config.database_url); !reachable) {
       return core::app::fail(kProgram, reachable.error());
@@ -47,7 +49,18 @@ int main(int argc, char** argv) {
 
     api::CustomerStore store(pool, config.topics, metrics);
     auto service = std::make_shared<api::ApiService>(store, metrics, config.service);
-    api::HttpServer server(service, config.server);
+    auto server_options = config.server;
+    if (config.access_log != api::AccessLogMode::kOff) {
+      std::shared_ptr<spdlog::logger> access_logger;
+      if (!config.access_log_file.path.empty()) {
+        auto made = core::logging::makeLogger("access", config.access_log_file);
+        if (!made) return core::app::fail(kProgram, made.error());
+        access_logger = std::move(made).value();
+      }
+      server_options.access_log = std::make_shared<api::AccessLog>(
+          config.access_log, config.access_log_sample, std::move(access_logger));
+    }
+    api::HttpServer server(service, server_options);
     try {
       server.start();
     } catch (const std::exception& e) {

@@ -44,7 +44,9 @@ int runDaemonCommand(const Invocation& invocation) {
   auto parsed = parseRelayConfig(invocation.args);
   if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
   const auto& config = std::get<RelayConfig>(parsed);
-  (void)core::logging::init(program, config.log_level);
+  if (auto logging = core::logging::init(program, config.log_level, config.log_file); !logging) {
+    return core::app::fail(program, logging.error());
+  }
 
   // Start-up checks: a wrong address is reported now, not retried forever.
   if (auto reachable = core::db::checkDatabase(config.relay.database_url); !reachable) {

@@ -83,6 +83,7 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
   cli.add("retention-interval", po::value<std::string>()->default_value("10m"),
           "time between retention passes", "RELAY_RETENTION_INTERVAL");
   core::app::addLogLevelFlag(cli);
+  core::app::addLogFileFlags(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   RelayConfig config;
@@ -123,6 +124,7 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
   config.lock_wait = std::chrono::milliseconds(cli.get<long>("lock-wait-ms"));
   config.metrics_address = cli.get<std::string>("metrics-address");
   if (auto e = readLogLevel(cli, config.log_level)) return *e;
+  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
   if (cli.flag("listen-notify") && cli.flag("no-listen-notify")) {
     return cli.usageError("--listen-notify and --no-listen-notify contradict each other");
   }

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/logging/logging.hpp"
 #include "outbox/relay.hpp"
 #include "outbox/retention.hpp"
 
@@ -17,6 +18,7 @@ struct RelayConfig {
   std::chrono::milliseconds lock_wait{30000};
   std::string metrics_address;  // empty: no status server
   std::string log_level;
+  core::logging::LogFile log_file;
   // LISTEN/NOTIFY wake-up (off by default; polling always runs).
   bool listen_notify = true;
   std::string notify_channel = "outbox_inserted";

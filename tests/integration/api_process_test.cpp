@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -56,4 +57,72 @@ TEST_CASE("customer-api serves on the port it reports and exits 0 on SIGTERM") {
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(readFile(log).find("stopped") != std::string::npos);
   std::remove(log.c_str());
+}
+
+TEST_CASE("customer-api logs to a rotating file, and its access log is off, sampled or full") {
+  const std::string dir = "/tmp/" + testing::uniqueName("api-logs");
+  REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
+  const std::string binary = testing::binaryPath("src/api/customer-api");
+  const std::string url = testing::pgUrlBase() + "/postgres";
+  // Runs the API with `flags`, sends 40 requests (one of them to a path with
+  // control bytes), stops it; the main log and the access log.
+  const auto run = [&](const std::vector<std::string>& flags) {
+    const std::string log = dir + "/api.log";
+    const std::string access = dir + "/access.log";
+    std::remove(log.c_str());
+    std::remove(access.c_str());
+    std::vector<std::string> argv = {binary,        "--database-url", url, "--listen",
+                                     "127.0.0.1:0", "--log-file",     log};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      execv(binary.c_str(), args.data());
+      _exit(127);
+    }
+    std::smatch match;
+    std::string text;
+    const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+    REQUIRE_MESSAGE(testing::waitUntil([&]() {
+                      text = readFile(log);
+                      return std::regex_search(text, match, listening);
+                    }),
+                    text);
+    testing::HttpClient http("http://127.0.0.1:" + match[1].str());
+    for (int i = 0; i < 39; ++i) CHECK(http.get("/healthz").status == 200);
+    CHECK(http.get("/no-such-page%0D%0Aforged%1B[31m").status == 400);
+    REQUIRE(kill(pid, SIGTERM) == 0);
+    int status = -1;
+    REQUIRE(testing::waitUntil([&]() { return waitpid(pid, &status, WNOHANG) == pid; },
+                               std::chrono::seconds(15)));
+    return std::make_pair(readFile(log), readFile(access));
+  };
+  const auto lines = [](const std::string& text) {
+    std::size_t n = 0;
+    for (auto at = text.find("request_id="); at != std::string::npos;
+         at = text.find("request_id=", at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+
+  const auto [off_log, off_access] = run({"--access-log", "off"});
+  CHECK(off_log.find("listening on") != std::string::npos);
+  CHECK(lines(off_log) == 0);
+
+  const auto [sampled_log, sampled_access] = run({"--access-log-sample", "10"});
+  CHECK(lines(sampled_log) == 4);  // answers 1, 11, 21 and 31
+
+  const auto [full_log, full_access] =
+      run({"--access-log", "full", "--access-log-file", dir + "/access.log"});
+  CHECK(lines(full_log) == 0);      // in a file of its own
+  CHECK(lines(full_access) == 40);  // every answer
+  // The path as received (still percent-encoded): no forged line, no escape.
+  CHECK(full_access.find("path=/no-such-page%0D%0Aforged%1B[31m status=400") != std::string::npos);
+  CHECK(full_access.find("\nforged") == std::string::npos);
+  CHECK(full_access.find('\x1b') == std::string::npos);
+  REQUIRE(std::system(("rm -rf " + dir).c_str()) == 0);
 }

@@ -52,6 +52,30 @@ void addLogLevelFlag(config::CommandLine& cli) {
           "trace, debug, info, warn, error, critical or off", "LOG_LEVEL");
 }
 
+void addLogFileFlags(config::CommandLine& cli) {
+  const logging::LogFile defaults;
+  cli.add("log-file", config::po::value<std::string>()->default_value(""),
+          "write the log to this file instead of stderr, rotated by size", "LOG_FILE");
+  cli.add("log-max-bytes",
+          config::po::value<long>()->default_value(static_cast<long>(defaults.max_bytes)),
+          "size at which --log-file rotates (1 MB to 1 GB)", "LOG_MAX_BYTES");
+  cli.add("log-files", config::po::value<long>()->default_value(static_cast<long>(defaults.files)),
+          "rotated files kept beside --log-file (1 to 100)", "LOG_FILES");
+}
+
+std::optional<int> readLogFile(const config::CommandLine& cli, logging::LogFile& file) {
+  file.path = cli.get<std::string>("log-file");
+  const long max_bytes = cli.get<long>("log-max-bytes");
+  if (max_bytes < 1024 * 1024 || max_bytes > 1024L * 1024 * 1024) {
+    return cli.usageError("--log-max-bytes must be from 1048576 to 1073741824");
+  }
+  const long files = cli.get<long>("log-files");
+  if (files < 1 || files > 100) return cli.usageError("--log-files must be from 1 to 100");
+  file.max_bytes = static_cast<std::size_t>(max_bytes);
+  file.files = static_cast<std::size_t>(files);
+  return std::nullopt;
+}
+
 void addGroupMembershipFlags(config::CommandLine& cli, const std::string& env_prefix) {
   cli.add("group-instance-id", config::po::value<std::string>()->default_value(""),
           "stable id of this group member (static membership): restarted under the same id, "

@@ -7,6 +7,7 @@
 
 #include "core/config/command_line.hpp"
 #include "core/kafka/consumer.hpp"
+#include "core/logging/logging.hpp"
 #include "core/result.hpp"
 
 namespace core::app {
@@ -22,6 +23,12 @@ int fail(const std::string& program, const Error& error);
 void addLogLevelFlag(config::CommandLine& cli);
 // Initialises logging from --log-level; returns an exit code on a bad level.
 std::optional<int> initLogging(const config::CommandLine& cli);
+
+// Adds --log-file, --log-max-bytes and --log-files (LOG_FILE, LOG_MAX_BYTES,
+// LOG_FILES): a daemon's log in a file that rotates by size.
+void addLogFileFlags(config::CommandLine& cli);
+// Reads them; an exit code (a usage error naming the flag) when one is bad.
+std::optional<int> readLogFile(const config::CommandLine& cli, logging::LogFile& file);
 
 // Adds --group-instance-id and --session-timeout-ms (variables
 // <env_prefix>_GROUP_INSTANCE_ID, <env_prefix>_SESSION_TIMEOUT_MS).

@@ -1,5 +1,6 @@
 #include "core/logging/logging.hpp"
 
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -59,17 +60,37 @@ std::string printable(const std::string& text, std::size_t max_bytes) {
   return out;
 }
 
-Status init(const std::string& program, const std::string& level) {
+Result<std::shared_ptr<spdlog::logger>> makeLogger(const std::string& name, const LogFile& file) {
+  spdlog::sink_ptr sink;
+  if (file.path.empty()) {
+    sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  } else {
+    try {
+      sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file.path, file.max_bytes,
+                                                                    file.files);
+    } catch (const std::exception& e) {
+      return Error{ErrorKind::kInvalidArgument,
+                   "cannot write the log file " + file.path + ": " + e.what()};
+    }
+  }
+  auto logger = std::make_shared<spdlog::logger>(name, std::move(sink));
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ [%n] %v", spdlog::pattern_time_type::utc);
+  logger->flush_on(spdlog::level::warn);
+  return logger;
+}
+
+Status init(const std::string& program, const std::string& level, const LogFile& file) {
   if (!isValidLevel(level)) {
     return Error{
         ErrorKind::kInvalidArgument,
         "unknown log level '" + level + "' (trace, debug, info, warn, error, critical, off)"};
   }
-  auto logger = spdlog::stderr_logger_mt(program);
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%l%$ [%n] %v", spdlog::pattern_time_type::utc);
-  logger->set_level(spdlog::level::from_str(level));
-  logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(logger);
+  auto logger = makeLogger(program, file);
+  if (!logger) return logger.error();
+  (*logger)->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(*logger);
+  // A file is flushed every second too: a tail -f sees info lines promptly.
+  if (!file.path.empty()) spdlog::flush_every(std::chrono::seconds(1));
   return {};
 }
 

@@ -68,7 +68,9 @@ int runWorker(const std::vector<std::string>& args) {
   auto parsed = notification::parseWorkerConfig(args);
   if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
   const auto& config = std::get<notification::WorkerConfig>(parsed);
-  (void)core::logging::init(kProgram, config.log_level);
+  if (auto logging = core::logging::init(kProgram, config.log_level, config.log_file); !logging) {
+    return core::app::fail(kProgram, logging.error());
+  }
   if (auto exit = checkDependencies(config.notifier.database_url, config.notifier.brokers)) {
     return *exit;
   }

@@ -174,6 +174,7 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
           "host:port for /metrics, /healthz, /readyz (port 0: any free port; empty: off)",
           "NOTIFICATION_METRICS_ADDRESS");
   core::app::addLogLevelFlag(cli);
+  core::app::addLogFileFlags(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   Common common;
@@ -187,6 +188,7 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   n.failed_topic = common.failed_topic;
   n.delivery_timeout = common.delivery_timeout;
   config.log_level = common.log_level;
+  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
   n.retry_topic = cli.get<std::string>("retry-topic");
   if (n.retry_topic.empty()) return cli.usageError("--retry-topic must not be empty");
   if (n.retry_topic == n.topic || n.retry_topic == n.failed_topic) {

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/logging/logging.hpp"
 #include "workers/notification/notifier.hpp"
 #include "workers/notification/redrive.hpp"
 #include "workers/notification/smtp_client.hpp"
@@ -18,6 +19,7 @@ struct WorkerConfig {
   SmtpOptions smtp;
   std::string metrics_address;  // empty: no status server
   std::string log_level;
+  core::logging::LogFile log_file;
 };
 
 struct RedriveConfig {

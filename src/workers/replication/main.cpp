@@ -54,7 +54,9 @@ int runCommand(const std::vector<std::string>& args) {
   auto parsed = replication::parseReplicationConfig(args);
   if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
   const auto& config = std::get<replication::ReplicationConfig>(parsed);
-  (void)core::logging::init(kProgram, config.log_level);
+  if (auto logging = core::logging::init(kProgram, config.log_level, config.log_file); !logging) {
+    return core::app::fail(kProgram, logging.error());
+  }
   const auto& options = config.replicator;
 
   // Start-up checks: a wrong address or a missing schema is reported now, not

@@ -102,6 +102,7 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
           "host:port for /metrics, /healthz, /readyz (port 0: any free port; empty: off)",
           "REPLICATION_METRICS_ADDRESS");
   core::app::addLogLevelFlag(cli);
+  core::app::addLogFileFlags(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   ReplicationConfig config;
@@ -159,6 +160,7 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
                           "' is not host:port (port 0 to 65535)");
   }
   if (auto e = checkLogLevel(cli, config.log_level)) return *e;
+  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
   return config;
 }
 

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/logging/logging.hpp"
 #include "workers/replication/replicator.hpp"
 #include "workers/replication/verify.hpp"
 
@@ -18,6 +19,7 @@ struct ReplicationConfig {
   ReplicatorOptions replicator;
   std::string metrics_address;  // empty: no status server
   std::string log_level;
+  core::logging::LogFile log_file;
 };
 
 struct VerifyConfig {
