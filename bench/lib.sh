@@ -36,3 +36,36 @@ metric_value() { awk -v m="$1" '$1 == m {v = $2} END {print v + 0}' "$2"; }
 # transactions DB: committed transactions of a database so far (every
 # autocommit statement counts as one).
 transactions() { psql_admin -d postgres -tAc "SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'"; }
+
+# bench_begin: the dev stack up (started if needed), the release build
+# ($build_dir, $admin), a scratch folder ($work); every process started with
+# bench_start is killed, and the folder removed, when the script exits.
+# Needs $root (the project folder) and setup/lib/stack.sh sourced.
+bench_begin() {
+  load_profile dev
+  pg_ready || "$root/setup/dev-startup.sh" >/dev/null
+  build_dir=$("$root/setup/build.sh" | tail -n 1)
+  admin="$build_dir/src/admin/pipeline-admin"
+  work=$(mktemp -d)
+  bench_pids=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  local pid
+  for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+# bench_start NAME COMMAND...: a process of the benchmark, in the background,
+# its output in $work/NAME.log, its pid in $work/NAME.pid.
+bench_start() {
+  local name=$1; shift
+  "$@" >>"$work/$name.log" 2>&1 &
+  bench_pids+=($!)
+  echo $! >"$work/$name.pid"
+}
+# bench_stop NAME: stops a process started with bench_start and waits for it.
+bench_stop() {
+  kill "$(cat "$work/$1.pid")" 2>/dev/null || true
+  while kill -0 "$(cat "$work/$1.pid")" 2>/dev/null; do sleep 0.1; done
+}

@@ -20,16 +20,9 @@ api_port=18290 relay_port=18291 replication_port=18292 notification_port=18293 s
 
 source "$root/setup/lib/stack.sh"
 source "$root/bench/lib.sh"
-load_profile dev
-pg_ready || "$root/setup/dev-startup.sh" >/dev/null
-build_dir=$("$root/setup/build.sh" | tail -n 1)
-admin="$build_dir/src/admin/pipeline-admin"
+bench_begin
 crud=BENCH-HOSTILE-UPDATES mail=BENCH-HOSTILE-NOTIFICATION
 topics=("$crud" "$crud-DLQ" "$mail" "$mail-RETRY" "$mail-FAILED")
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 for db in bench_hostile bench_hostile_replica bench_hostile_notifications; do
   psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
@@ -42,24 +35,18 @@ for t in "${topics[@]}"; do topic_flags+=(--topic "$t"); done
 "$admin" delete-topics --brokers "$KAFKA_BROKERS" "${topic_flags[@]}" >/dev/null
 "$admin" create-topics --brokers "$KAFKA_BROKERS" "${topic_flags[@]}" >/dev/null
 
-start() { # NAME COMMAND...: a process of this soak, in the background
-  local name=$1; shift
-  "$@" >>"$work/$name.log" 2>&1 &
-  pids+=($!)
-  echo $! >"$work/$name.pid"
-}
 alive() { kill -0 "$(cat "$work/$1.pid")" 2>/dev/null; }
 
-start smtp /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Sink
-start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_hostile" \
+bench_start smtp /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Sink
+bench_start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_hostile" \
   --listen "127.0.0.1:$api_port" --crud-topic "$crud" --notification-topic "$mail" --log-level warn
-start relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_hostile" \
+bench_start relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_hostile" \
   --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" --log-level warn
-start replication "$build_dir/src/workers/replication/replication-worker" \
+bench_start replication "$build_dir/src/workers/replication/replication-worker" \
   --replica-database-url "$PG_URL_BASE/bench_hostile_replica" --brokers "$KAFKA_BROKERS" \
   --topic "$crud" --dlq-topic "$crud-DLQ" --group-id "bench-hostile-$(date +%s)" \
   --metrics-address "127.0.0.1:$replication_port" --log-level warn
-start notification "$build_dir/src/workers/notification/notification-worker" \
+bench_start notification "$build_dir/src/workers/notification/notification-worker" \
   --database-url "$PG_URL_BASE/bench_hostile_notifications" --brokers "$KAFKA_BROKERS" \
   --topic "$mail" --retry-topic "$mail-RETRY" --failed-topic "$mail-FAILED" \
   --group-id "bench-hostile-$(date +%s)" --smtp-url "smtp://127.0.0.1:$smtp_port" \

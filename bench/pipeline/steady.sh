@@ -20,15 +20,8 @@ api_port=18190 relay_port=18191 worker_port=18192
 
 source "$root/setup/lib/stack.sh"
 source "$root/bench/lib.sh"
-load_profile dev
-pg_ready || "$root/setup/dev-startup.sh" >/dev/null
-build_dir=$("$root/setup/build.sh" | tail -n 1)
-admin="$build_dir/src/admin/pipeline-admin"
+bench_begin
 crud_topic=BENCH-PIPE-UPDATES mail_topic=BENCH-PIPE-NOTIFICATION
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 for db in bench_pipeline bench_pipeline_replica; do
   psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
@@ -38,13 +31,7 @@ done
 "$admin" delete-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" >/dev/null
 "$admin" create-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" >/dev/null
 
-start() { # NAME COMMAND...: runs a process of this benchmark in the background
-  local name=$1; shift
-  "$@" --log-level warn >>"$work/$name.log" 2>&1 &
-  pids+=($!)
-  echo $! >"$work/$name.pid"
-}
-stop() { kill "$(cat "$work/$1.pid")" 2>/dev/null || true; while kill -0 "$(cat "$work/$1.pid")" 2>/dev/null; do sleep 0.1; done; }
+start() { bench_start "$@" --log-level warn; }  # NAME COMMAND...
 
 start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_pipeline" \
   --listen "127.0.0.1:$api_port" --crud-topic "$crud_topic" --notification-topic "$mail_topic"
@@ -83,7 +70,7 @@ phase() {
   sleep 1
   scrape "http://127.0.0.1:$relay_port/metrics" >"$work/relay.after"
   scrape "http://127.0.0.1:$worker_port/metrics" >"$work/worker.after"
-  stop relay
+  bench_stop relay
 
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" \
     "$(echo "$writer" | sed -E 's/.*rate=([0-9]+).*/\1/')" \
