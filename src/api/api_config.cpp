@@ -96,6 +96,18 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           "API_READ_THREADS");
   cli.add("pool-size", po::value<int>()->default_value(0),
           "database connections (0: --workers plus --read-threads)", "DB_POOL_SIZE");
+  const ServerOptions server_defaults;
+  cli.add("header-timeout-ms",
+          po::value<long>()->default_value(server_defaults.header_timeout.count()),
+          "longest time for a request line and headers (then 408 and close; 100-600000)",
+          "API_HEADER_TIMEOUT_MS");
+  cli.add("body-timeout-ms", po::value<long>()->default_value(server_defaults.body_timeout.count()),
+          "longest time for a whole request, body included (then 408 and close; 100-600000)",
+          "API_BODY_TIMEOUT_MS");
+  cli.add("keepalive-timeout-ms",
+          po::value<long>()->default_value(server_defaults.keepalive_timeout.count()),
+          "an idle keep-alive connection is closed after this (100-3600000)",
+          "API_KEEPALIVE_TIMEOUT_MS");
   cli.add("max-body-bytes", po::value<std::size_t>()->default_value(64 * 1024),
           "largest accepted request body; larger gets 413", "API_MAX_BODY_BYTES");
   cli.add("auth-tokens", po::value<std::string>(),
@@ -153,6 +165,22 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   const int pool = cli.get<int>("pool-size");
   if (pool < 0 || pool > 1000) return cli.usageError("--pool-size must be from 0 to 1000");
   config.pool_size = static_cast<std::size_t>(pool == 0 ? workers + readers : pool);
+
+  const long header_ms = cli.get<long>("header-timeout-ms");
+  const long body_ms = cli.get<long>("body-timeout-ms");
+  const long keepalive_ms = cli.get<long>("keepalive-timeout-ms");
+  if (header_ms < 100 || header_ms > 600000) {
+    return cli.usageError("--header-timeout-ms must be from 100 to 600000");
+  }
+  if (body_ms < header_ms || body_ms > 600000) {
+    return cli.usageError("--body-timeout-ms must be from --header-timeout-ms to 600000");
+  }
+  if (keepalive_ms < 100 || keepalive_ms > 3600000) {
+    return cli.usageError("--keepalive-timeout-ms must be from 100 to 3600000");
+  }
+  config.server.header_timeout = std::chrono::milliseconds(header_ms);
+  config.server.body_timeout = std::chrono::milliseconds(body_ms);
+  config.server.keepalive_timeout = std::chrono::milliseconds(keepalive_ms);
 
   const auto max_body = cli.get<std::size_t>("max-body-bytes");
   if (max_body < 1024 || max_body > 64 * 1024 * 1024) {

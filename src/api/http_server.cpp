@@ -196,6 +196,9 @@ void HttpServer::start() {
                       .threadsName("api")
                       .flags(Tcp::Options::ReuseAddr)
                       .maxRequestSize(options_.max_request_bytes)
+                      .headerTimeout(options_.header_timeout)
+                      .bodyTimeout(options_.body_timeout)
+                      .keepaliveTimeout(options_.keepalive_timeout)
                       .maxResponseSize(16 * 1024 * 1024));
   in_flight_ = std::make_shared<InFlightRequests>();
   endpoint_->setHandler(

@@ -24,6 +24,13 @@ struct ServerOptions {
   std::size_t max_request_bytes = 80 * 1024;  // whole request; Pistache answers 413 above it
   std::chrono::milliseconds drain_timeout{
       10000};  // stop() waits this long for requests in progress
+  // A connection is closed (with 408 when a request was under way) when its
+  // request line and headers, or its body, take longer than these, or when
+  // it sits idle between requests longer than keepalive_timeout. Pistache
+  // checks every 0.5 s.
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  std::chrono::milliseconds keepalive_timeout{60000};
   // The access log (null: none).
   std::shared_ptr<AccessLog> access_log;
 };

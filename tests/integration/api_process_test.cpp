@@ -1,7 +1,11 @@
 // The customer-api binary itself: it serves, and SIGTERM stops it cleanly.
 
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +13,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "support/http_client.hpp"
 #include "support/test_env.hpp"
@@ -125,4 +130,124 @@ TEST_CASE("customer-api logs to a rotating file, and its access log is off, samp
   CHECK(full_access.find("\nforged") == std::string::npos);
   CHECK(full_access.find('\x1b') == std::string::npos);
   REQUIRE(std::system(("rm -rf " + dir).c_str()) == 0);
+}
+
+namespace {
+
+// A raw TCP connection to 127.0.0.1:port (no HTTP client between the test
+// and the bytes it sends).
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  }
+  ~RawConnection() { close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  void send(const std::string& bytes) {
+    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(bytes.size()));
+  }
+  // Reads until the server closes the connection or `limit` passes; what
+  // arrived, and whether it was closed.
+  std::pair<std::string, bool> readUntilClosed(std::chrono::milliseconds limit) {
+    std::string received;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      char buffer[4096];
+      const auto n = recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) return {received, true};
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+    return {received, false};
+  }
+
+ private:
+  int fd_;
+};
+
+// Starts customer-api with `flags`; its port (0 when it did not start).
+int startApi(pid_t& pid, const std::string& log, const std::vector<std::string>& flags) {
+  const std::string binary = testing::binaryPath("src/api/customer-api");
+  std::vector<std::string> argv = {binary,     "--database-url", testing::pgUrlBase() + "/postgres",
+                                   "--listen", "127.0.0.1:0",    "--log-file",
+                                   log};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  pid = fork();
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(binary.c_str(), args.data());
+    _exit(127);
+  }
+  std::smatch match;
+  std::string text;
+  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  if (!testing::waitUntil([&]() {
+        text = readFile(log);
+        return std::regex_search(text, match, listening);
+      })) {
+    return 0;
+  }
+  return std::stoi(match[1].str());
+}
+
+}  // namespace
+
+TEST_CASE("slow and idle connections are closed: headers, body and keep-alive have deadlines") {
+  const std::string log = "/tmp/" + testing::uniqueName("api-timeouts") + ".log";
+  pid_t pid = -1;
+  const int port = startApi(pid, log,
+                            {"--header-timeout-ms", "1000", "--body-timeout-ms", "2000",
+                             "--keepalive-timeout-ms", "1500"});
+  REQUIRE_MESSAGE(port > 0, readFile(log));
+
+  SUBCASE("headers that never end (slowloris): 408 and closed") {
+    RawConnection slow(port);
+    slow.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 4; ++i) {  // a byte now and then, as slowloris does
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      slow.send("X");
+    }
+    const auto [answer, closed] = slow.readUntilClosed(std::chrono::seconds(5));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    CHECK(closed);
+    CHECK(answer.find("408") != std::string::npos);
+    CHECK(seconds < 3.0);
+  }
+  SUBCASE("a body that never arrives: 408 and closed") {
+    RawConnection slow(port);
+    slow.send(
+        "POST /api/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+        "application/json\r\nContent-Length: 100\r\n\r\n{\"name\":");
+    const auto [answer, closed] = slow.readUntilClosed(std::chrono::seconds(5));
+    CHECK(closed);
+    CHECK(answer.find("408") != std::string::npos);
+  }
+  SUBCASE("an idle keep-alive connection is closed after its timeout") {
+    RawConnection idle(port);
+    idle.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+    const auto started = std::chrono::steady_clock::now();
+    const auto [answer, closed] = idle.readUntilClosed(std::chrono::seconds(5));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    CHECK(answer.find("200 OK") != std::string::npos);
+    CHECK(closed);
+    CHECK(seconds > 1.0);  // kept alive for a while, then closed
+    CHECK(seconds < 3.5);
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::remove(log.c_str());
 }

@@ -106,7 +106,8 @@ TEST_CASE("per-customer order holds under concurrent API-style writers while the
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w]() {
       for (int i = 0; i < kUpdates; ++i)
-        f.renameCustomer(ids[static_cast<std::size_t>((w + i) % 4)], "w" + std::to_string(w));
+        f.renameCustomer(ids[static_cast<std::size_t>((w + i) % 4)],
+                         "w" + std::to_string(w) + "-" + std::to_string(i));  // each a change
     });
   }
   for (auto& t : writers) t.join();
