@@ -27,6 +27,33 @@ std::string readFile(const std::string& path) {
   return text.str();
 }
 
+// Starts customer-api with `flags`; its port (0 when it did not start).
+int startApi(pid_t& pid, const std::string& log, const std::vector<std::string>& flags) {
+  const std::string binary = testing::binaryPath("src/api/customer-api");
+  std::vector<std::string> argv = {binary,     "--database-url", testing::pgUrlBase() + "/postgres",
+                                   "--listen", "127.0.0.1:0",    "--log-file",
+                                   log};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  pid = fork();
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(binary.c_str(), args.data());
+    _exit(127);
+  }
+  std::smatch match;
+  std::string text;
+  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  if (!testing::waitUntil([&]() {
+        text = readFile(log);
+        return std::regex_search(text, match, listening);
+      })) {
+    return 0;
+  }
+  return std::stoi(match[1].str());
+}
+
 }  // namespace
 
 TEST_CASE("customer-api serves on the port it reports and exits 0 on SIGTERM") {
@@ -67,8 +94,6 @@ TEST_CASE("customer-api serves on the port it reports and exits 0 on SIGTERM") {
 TEST_CASE("customer-api logs to a rotating file, and its access log is off, sampled or full") {
   const std::string dir = "/tmp/" + testing::uniqueName("api-logs");
   REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
-  const std::string binary = testing::binaryPath("src/api/customer-api");
-  const std::string url = testing::pgUrlBase() + "/postgres";
   // Runs the API with `flags`, sends 40 requests (one of them to a path with
   // control bytes), stops it; the main log and the access log.
   const auto run = [&](const std::vector<std::string>& flags) {
@@ -76,27 +101,10 @@ TEST_CASE("customer-api logs to a rotating file, and its access log is off, samp
     const std::string access = dir + "/access.log";
     std::remove(log.c_str());
     std::remove(access.c_str());
-    std::vector<std::string> argv = {binary,        "--database-url", url, "--listen",
-                                     "127.0.0.1:0", "--log-file",     log};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(binary.c_str(), args.data());
-      _exit(127);
-    }
-    std::smatch match;
-    std::string text;
-    const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
-    REQUIRE_MESSAGE(testing::waitUntil([&]() {
-                      text = readFile(log);
-                      return std::regex_search(text, match, listening);
-                    }),
-                    text);
-    testing::HttpClient http("http://127.0.0.1:" + match[1].str());
+    pid_t pid = -1;
+    const int port = startApi(pid, log, flags);
+    REQUIRE_MESSAGE(port > 0, readFile(log));
+    testing::HttpClient http("http://127.0.0.1:" + std::to_string(port));
     for (int i = 0; i < 39; ++i) CHECK(http.get("/healthz").status == 200);
     CHECK(http.get("/no-such-page%0D%0Aforged%1B[31m").status == 400);
     REQUIRE(kill(pid, SIGTERM) == 0);
@@ -172,33 +180,6 @@ class RawConnection {
  private:
   int fd_;
 };
-
-// Starts customer-api with `flags`; its port (0 when it did not start).
-int startApi(pid_t& pid, const std::string& log, const std::vector<std::string>& flags) {
-  const std::string binary = testing::binaryPath("src/api/customer-api");
-  std::vector<std::string> argv = {binary,     "--database-url", testing::pgUrlBase() + "/postgres",
-                                   "--listen", "127.0.0.1:0",    "--log-file",
-                                   log};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  pid = fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(binary.c_str(), args.data());
-    _exit(127);
-  }
-  std::smatch match;
-  std::string text;
-  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
-  if (!testing::waitUntil([&]() {
-        text = readFile(log);
-        return std::regex_search(text, match, listening);
-      })) {
-    return 0;
-  }
-  return std::stoi(match[1].str());
-}
 
 }  // namespace
 
