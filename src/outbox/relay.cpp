@@ -100,7 +100,7 @@ void Relay::probeBrokers() {
   const auto now = Clock::now();
   if (!producer_ || now - last_probe_ < kBrokerProbeInterval) return;
   last_probe_ = now;
-  const auto answered = producer_->warmUp(kBrokerProbeTimeoutMs);
+  const auto answered = producer_->checkBrokers(kBrokerProbeTimeoutMs);
   std::lock_guard<std::mutex> lock(problem_mutex_);
   broker_problem_ = answered ? "" : "kafka: " + answered.error().message;
 }

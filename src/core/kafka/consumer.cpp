@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "core/kafka/errors.hpp"
+#include "core/kafka/metadata.hpp"
 
 namespace core::kafka {
 
@@ -208,11 +209,7 @@ Result<std::pair<std::int64_t, std::int64_t>> Consumer::watermarks(const std::st
 }
 
 Status Consumer::checkBrokers(int timeout_ms) {
-  RdKafka::Metadata* raw = nullptr;
-  const auto code = impl_->consumer->metadata(false, nullptr, &raw, timeout_ms);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  if (code != RdKafka::ERR_NO_ERROR) return toError(code, "broker metadata");
-  return {};
+  return requestMetadata(*impl_->consumer, false, timeout_ms);
 }
 
 void Consumer::close() {

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "core/kafka/errors.hpp"
+#include "core/kafka/metadata.hpp"
 
 namespace core::kafka {
 
@@ -96,11 +97,11 @@ Status Producer::produce(const OutgoingMessage& m) {
 }
 
 Status Producer::warmUp(int timeout_ms) {
-  RdKafka::Metadata* raw = nullptr;
-  const auto code = impl_->producer->metadata(true, nullptr, &raw, timeout_ms);
-  std::unique_ptr<RdKafka::Metadata> metadata(raw);
-  if (code != RdKafka::ERR_NO_ERROR) return toError(code, "broker metadata");
-  return {};
+  return requestMetadata(*impl_->producer, true, timeout_ms);
+}
+
+Status Producer::checkBrokers(int timeout_ms) {
+  return requestMetadata(*impl_->producer, false, timeout_ms);
 }
 
 int Producer::poll(int timeout_ms) {

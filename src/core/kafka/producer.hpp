@@ -56,6 +56,8 @@ class Producer {
   // Connects to the brokers and loads the metadata of every topic, so that
   // the first message sent does not pay for the connection and the lookup.
   Status warmUp(int timeout_ms);
+  // Whether a broker answers within timeout_ms (the readiness probe).
+  Status checkBrokers(int timeout_ms);
   std::vector<DeliveryReport> takeDeliveryReports();
   // Waits for every queued message; kUnavailable if some are still outstanding.
   Status flush(int timeout_ms);

@@ -6,7 +6,6 @@
 
 #include <map>
 
-#include "core/db/migrator.hpp"
 #include "integration/replication/replication_fixture.hpp"
 
 using testing::CrudEventType;
@@ -21,36 +20,6 @@ std::string headerOf(const core::kafka::ConsumedMessage& m, const std::string& n
   }
   return "";
 }
-
-// A source database holding `customers` exactly as the events describe them.
-class SourceDatabase {
- public:
-  SourceDatabase() : db_("it_source") {
-    pqxx::connection c(db_.url());
-    auto files = core::db::loadMigrations(testing::sourcePath("sql/customers"));
-    REQUIRE(files.ok());
-    REQUIRE(core::db::migrate(c, *files).ok());
-  }
-  void put(const core::domain::Customer& row) const {
-    pqxx::connection c(db_.url());
-    pqxx::work tx(c);
-    tx.exec_params(
-        "INSERT INTO customers (id, name, phone, email, deleted, version, created_on, updated_on, "
-        "created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, "
-        "timestamptz 'epoch' + $7 * interval '1 microsecond', "
-        "timestamptz 'epoch' + $8 * interval '1 microsecond', $9, $10) "
-        "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, version = EXCLUDED.version, "
-        "updated_on = EXCLUDED.updated_on, updated_by = EXCLUDED.updated_by",
-        row.id, row.name, row.phone, row.email, row.deleted, row.version,
-        row.created_on.micros_since_epoch, row.updated_on.micros_since_epoch, row.created_by,
-        row.updated_by);
-    tx.commit();
-  }
-  const std::string& url() const { return db_.url(); }
-
- private:
-  testing::TempDatabase db_;
-};
 
 }  // namespace
 
@@ -103,7 +72,7 @@ TEST_CASE(
     "a forged high version is counted as a version gap, and verify --repair heals the row so the "
     "real next update applies") {
   ReplicationFixture f;
-  SourceDatabase source;
+  testing::SourceDatabase source;
   // The real history of customer 7 (v1, v2, v3) and of customer 8 (v1), and
   // a forged v1000 of customer 7 that overtakes v3.
   f.produce(CrudEventType::kCreated, 7, 1);

@@ -79,6 +79,44 @@ inline void migrateReplica(const std::string& url) {
   REQUIRE_MESSAGE(applied.ok(), applied.error().message);
 }
 
+// A migrated source `customers` database (what `verify` compares against),
+// holding rows exactly as the events describe them.
+class SourceDatabase {
+ public:
+  explicit SourceDatabase(const std::string& prefix = "it_source") : db_(prefix) {
+    pqxx::connection c(db_.url());
+    auto files = core::db::loadMigrations(sourcePath("sql/customers"));
+    REQUIRE_MESSAGE(files.ok(), files.error().message);
+    auto applied = core::db::migrate(c, *files);
+    REQUIRE_MESSAGE(applied.ok(), applied.error().message);
+  }
+  // Inserts the rows, or overwrites those whose id exists.
+  void put(const std::vector<core::domain::Customer>& rows) const {
+    pqxx::connection c(db_.url());
+    pqxx::work tx(c);
+    for (const auto& r : rows) {
+      tx.exec_params(
+          "INSERT INTO customers (id, name, phone, email, deleted, version, created_on, "
+          "updated_on, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+          "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, "
+          "email = EXCLUDED.email, deleted = EXCLUDED.deleted, version = EXCLUDED.version, "
+          "created_on = EXCLUDED.created_on, updated_on = EXCLUDED.updated_on, "
+          "created_by = EXCLUDED.created_by, updated_by = EXCLUDED.updated_by",
+          r.id, r.name, r.phone, r.email, r.deleted, r.version,
+          core::domain::formatIso8601(r.created_on), core::domain::formatIso8601(r.updated_on),
+          r.created_by, r.updated_by);
+    }
+    tx.commit();
+  }
+  void put(const core::domain::Customer& row) const {
+    put(std::vector<core::domain::Customer>{row});
+  }
+  const std::string& url() const { return db_.url(); }
+
+ private:
+  TempDatabase db_;
+};
+
 class ReplicationFixture {
  public:
   ReplicationFixture()

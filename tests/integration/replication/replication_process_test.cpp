@@ -21,28 +21,6 @@ std::string logPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() / (testing::uniqueName(name) + ".log")).string();
 }
 
-// A source customers database holding `rows` as the API would have left them.
-void insertSource(const std::string& url, const std::vector<core::domain::Customer>& rows) {
-  pqxx::connection c(url);
-  pqxx::work tx(c);
-  for (const auto& r : rows) {
-    tx.exec_params(
-        "INSERT INTO customers (id, name, phone, email, deleted, version, created_on, updated_on, "
-        "created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        r.id, r.name, r.phone, r.email, r.deleted, r.version,
-        core::domain::formatIso8601(r.created_on), core::domain::formatIso8601(r.updated_on),
-        r.created_by, r.updated_by);
-  }
-  tx.commit();
-}
-
-void migrateSource(const std::string& url) {
-  pqxx::connection c(url);
-  auto files = core::db::loadMigrations(testing::sourcePath("sql/customers"));
-  REQUIRE(files.ok());
-  REQUIRE(core::db::migrate(c, *files).ok());
-}
-
 std::string binary() {
   return testing::binaryPath("src/workers/replication/replication-worker");
 }
@@ -59,8 +37,7 @@ testing::CommandResult runWorker(const std::string& flags) {
 TEST_CASE(
     "kill -9 in the middle of a backlog, then a restart: the replica ends equal to the source") {
   testing::ReplicationFixture f;
-  testing::TempDatabase source("it_repl_source");
-  migrateSource(source.url());
+  const testing::SourceDatabase source("it_repl_source");
 
   // 300 customers with 40 versions each, interleaved; every 7th ends deleted.
   const int customers = 300;
@@ -79,7 +56,7 @@ TEST_CASE(
   }
   f.flush();
   const std::int64_t total = customers * versions;
-  insertSource(source.url(), final_rows);
+  source.put(final_rows);
 
   const std::string group = testing::uniqueName("it-group");
   const std::vector<std::string> args = {"--replica-database-url",
@@ -155,13 +132,12 @@ TEST_CASE("SIGTERM finishes and records the current batch, then exits 0") {
 }
 
 TEST_CASE("verify exits 0 when source and replica match, 1 with the differences listed when not") {
-  testing::TempDatabase source("it_verify_source");
-  migrateSource(source.url());
+  const testing::SourceDatabase source("it_verify_source");
   testing::TempDatabase replica("it_verify_replica");
   testing::migrateReplica(replica.url());
   std::vector<core::domain::Customer> rows;
   for (int id = 1; id <= 12; ++id) rows.push_back(testing::customerState(id, id % 3 + 1, id == 5));
-  insertSource(source.url(), rows);
+  source.put(rows);
   {
     pqxx::connection c(replica.url());
     pqxx::work tx(c);
