@@ -108,6 +108,10 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           po::value<long>()->default_value(server_defaults.keepalive_timeout.count()),
           "an idle keep-alive connection is closed after this (100-3600000)",
           "API_KEEPALIVE_TIMEOUT_MS");
+  cli.add("max-connections",
+          po::value<long>()->default_value(static_cast<long>(server_defaults.max_connections)),
+          "client connections served at once; one more gets 503 and is closed (1-100000)",
+          "API_MAX_CONNECTIONS");
   cli.add("max-body-bytes", po::value<std::size_t>()->default_value(64 * 1024),
           "largest accepted request body; larger gets 413", "API_MAX_BODY_BYTES");
   cli.add("auth-tokens", po::value<std::string>(),
@@ -187,9 +191,12 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
     return cli.usageError("--max-body-bytes must be from 1024 to 67108864");
   }
   config.service.max_body_bytes = max_body;
-  // Pistache refuses whole requests above this with a plain-text 413 and then
-  // misreads the rest of the connection; keep it far above our own JSON 413.
-  config.server.max_request_bytes = std::max<std::size_t>(max_body * 4, 1024 * 1024);
+  config.server.limits.max_body_bytes = max_body;
+  const long max_connections = cli.get<long>("max-connections");
+  if (max_connections < 1 || max_connections > 100000) {
+    return cli.usageError("--max-connections must be from 1 to 100000");
+  }
+  config.server.max_connections = static_cast<std::size_t>(max_connections);
 
   if (cli.has("auth-tokens")) {
     if (auto error = addTokens(cli.get<std::string>("auth-tokens"), "--auth-tokens",

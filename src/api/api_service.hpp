@@ -55,6 +55,9 @@ class ApiService {
   static std::string routeOf(const std::string& path);
   void record(const std::string& route, const std::string& method, int status,
               std::chrono::steady_clock::duration elapsed);
+  // The security headers, for an answer made before routing (a refused request).
+  void secure(HttpResponse& response) const { edge_.decorate(std::nullopt, response); }
+  core::metrics::Registry& metrics() { return metrics_; }
 
  private:
   HttpResponse dispatch(HttpRequest& request);

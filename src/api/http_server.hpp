@@ -1,7 +1,8 @@
 #pragma once
-// The Pistache side of the API, kept to this one file pair: it turns Pistache
-// requests into HttpRequest, hands them to ApiService, writes the HttpResponse
-// back (from whichever thread answers), and runs the endpoint.
+// The Pistache side of the API, kept to this one file pair. Pistache accepts
+// connections, reads and writes bytes and enforces the deadlines; requests are
+// framed by HttpConnection, handed to ApiService, and the HttpResponse is
+// written back from whichever thread answers.
 
 #include <chrono>
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "api/access_log.hpp"
 #include "api/api_service.hpp"
+#include "api/request_parser.hpp"
 
 namespace Pistache::Http {
 class Endpoint;
@@ -21,7 +23,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (tests), read back with port()
   int threads = 2;
-  std::size_t max_request_bytes = 80 * 1024;  // whole request; Pistache answers 413 above it
+  // Request line, headers and body; what is over them is refused at once
+  // (414, 431, 413) and the connection closed.
+  RequestLimits limits;
+  // Connections beyond this get 503 and are closed; the descriptor limit must
+  // allow two per connection (each answer's socket has a duplicate of ours).
+  std::size_t max_connections = 1000;
   std::chrono::milliseconds drain_timeout{
       10000};  // stop() waits this long for requests in progress
   // A connection is closed (with 408 when a request was under way) when its
@@ -36,6 +43,7 @@ struct ServerOptions {
 };
 
 struct InFlightRequests;
+struct ServerContext;
 
 class HttpServer {
  public:
@@ -56,6 +64,7 @@ class HttpServer {
   ServerOptions options_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   std::shared_ptr<InFlightRequests> in_flight_;
+  std::shared_ptr<ServerContext> context_;
 };
 
 }  // namespace api

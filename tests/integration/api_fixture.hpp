@@ -30,7 +30,9 @@ inline rapidjson::Document parseJson(const std::string& text) {
 
 class ApiFixture {
  public:
-  explicit ApiFixture(api::ServiceOptions options = {}, std::size_t threads = 2) : db_("it_api") {
+  explicit ApiFixture(api::ServiceOptions options = {}, std::size_t threads = 2,
+                      api::ServerOptions server_options = {})
+      : db_("it_api") {
     const std::size_t max_body = options.max_body_bytes;
     const std::size_t pool_size = std::max<std::size_t>(1, options.workers + options.read_threads);
     {
@@ -44,10 +46,9 @@ class ApiFixture {
         [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
     store_ = std::make_unique<api::CustomerStore>(*pool_, api::EventTopics{}, metrics_);
     service_ = std::make_shared<api::ApiService>(*store_, metrics_, std::move(options));
-    api::ServerOptions server_options;
     server_options.port = 0;
     server_options.threads = static_cast<int>(threads);
-    server_options.max_request_bytes = std::max<std::size_t>(max_body * 4, 1024 * 1024);
+    server_options.limits.max_body_bytes = max_body;
     server_ = std::make_unique<api::HttpServer>(service_, server_options);
     server_->start();
   }

@@ -1,11 +1,7 @@
 // The customer-api binary itself: it serves, and SIGTERM stops it cleanly.
 
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +12,7 @@
 #include <thread>
 
 #include "support/http_client.hpp"
+#include "support/raw_connection.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -140,48 +137,7 @@ TEST_CASE("customer-api logs to a rotating file, and its access log is off, samp
   REQUIRE(std::system(("rm -rf " + dir).c_str()) == 0);
 }
 
-namespace {
-
-// A raw TCP connection to 127.0.0.1:port (no HTTP client between the test
-// and the bytes it sends).
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  }
-  ~RawConnection() { close(fd_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  void send(const std::string& bytes) {
-    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-            static_cast<ssize_t>(bytes.size()));
-  }
-  // Reads until the server closes the connection or `limit` passes; what
-  // arrived, and whether it was closed.
-  std::pair<std::string, bool> readUntilClosed(std::chrono::milliseconds limit) {
-    std::string received;
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 50) <= 0) continue;
-      char buffer[4096];
-      const auto n = recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) return {received, true};
-      received.append(buffer, static_cast<std::size_t>(n));
-    }
-    return {received, false};
-  }
-
- private:
-  int fd_;
-};
-
-}  // namespace
+using testing::RawConnection;
 
 TEST_CASE("slow and idle connections are closed: headers, body and keep-alive have deadlines") {
   const std::string log = "/tmp/" + testing::uniqueName("api-timeouts") + ".log";
