@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) in build/fuzz and runs
-# each (request bodies, CRUD events, notification events) for a bounded time
+# each (HTTP framing, request bodies, CRUD events, notification events) for a bounded time
 # on a copy of its seed corpus. Exits non-zero when the
 # fuzzer finds a crash or a broken invariant (the reproducer is left in build/fuzz).
 #   setup/run-fuzz.sh [SECONDS]   (per target, default 20)
@@ -12,7 +12,7 @@ if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$PROJECT_ROOT" -B "$build_dir" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOUTBOX_BUILD_TESTS=OFF -DOUTBOX_FUZZ=ON -DOUTBOX_SANITIZE=ON >&2
 fi
-targets=(request-body-fuzz:request_body crud-event-fuzz:crud_event
+targets=(http-request-fuzz:http_request request-body-fuzz:request_body crud-event-fuzz:crud_event
   notification-event-fuzz:notification_event)
 cmake --build "$build_dir" --parallel "$(nproc)" --target "${targets[@]%%:*}" >&2
 

@@ -2,6 +2,7 @@
 // the HTTP server, then waits for SIGTERM.
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -18,7 +19,24 @@
 
 namespace {
 constexpr const char* kProgram = "customer-api";
+
+// Each client connection takes two descriptors; the usual soft limit (1024)
+// would refuse connections well below --max-connections, so take the hard one.
+void raiseDescriptorLimit(std::size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const std::size_t needed = 2 * max_connections + 256;  // + database, logs, listener
+  if (limit.rlim_cur < needed) {
+    spdlog::warn("the descriptor limit ({}) is below the {} that --max-connections {} needs",
+                 limit.rlim_cur, needed, max_connections);
+  }
 }
+}  // namespace
 
 int main(int argc, char** argv) {
   // Before any thread starts, so that only sigwait() sees SIGTERM.
@@ -31,6 +49,7 @@ int main(int argc, char** argv) {
       return core::app::fail(kProgram, logging.error());
     }
 
+    raiseDescriptorLimit(config.server.max_connections);
     if (auto reachable = core::db::checkDatabase(config.database_url); !reachable) {
       return core::app::fail(kProgram, reachable.error());
     }

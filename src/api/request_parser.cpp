@@ -165,12 +165,18 @@ RequestParser::Line RequestParser::nextLine(const LineRule& rule, std::string_vi
       scan_ = 0;
       return Line::kReady;
     }
+    // Checked byte by byte, so that the answer does not depend on how the
+    // bytes were split into reads.
     if (c == '\r') {
+      if (i > rule.max_length) return tooLong();
       if (i + 1 < available && buffer_[pos_ + i + 1] != '\n') {
         refuse(400, reason, rule.field, "a bare CR inside a line");
         return Line::kRefused;
       }
-    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      continue;
+    }
+    if (i + 1 > rule.max_length) return tooLong();
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
       const bool tls = stage_ == Stage::kRequestLine && i == 0 && c == 0x16;
       refuse(400, reason, rule.field,
              tls ? "a TLS handshake on a plain-HTTP port"
@@ -181,7 +187,6 @@ RequestParser::Line RequestParser::nextLine(const LineRule& rule, std::string_vi
   // A CR at the end is checked again with the byte that follows it.
   const bool ends_in_cr = available > 0 && buffer_.back() == '\r';
   scan_ = ends_in_cr ? available - 1 : available;
-  if (scan_ > rule.max_length) return tooLong();
   return Line::kNeedMore;
 }
 

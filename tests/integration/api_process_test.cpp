@@ -139,6 +139,34 @@ TEST_CASE("customer-api logs to a rotating file, and its access log is off, samp
 
 using testing::RawConnection;
 
+TEST_CASE("each refused request is logged once, without its bytes") {
+  const std::string log = "/tmp/" + testing::uniqueName("api-refusals") + ".log";
+  pid_t pid = -1;
+  const int port = startApi(pid, log, {});
+  REQUIRE_MESSAGE(port > 0, readFile(log));
+  const std::vector<std::string> malformed = {
+      "GET /healthz HTTP/1.1\r\nHost: localhost\r\nSECRET-NO-COLON\r\n\r\n",
+      "GET /healthz HTTP/1.1\nHost: localhost\n\n",
+      "POST /api/customers HTTP/1.1\r\nHost: localhost\r\nContent-Length: -1\r\n\r\n"};
+  for (const auto& bytes : malformed) {
+    RawConnection client(port);
+    client.send(bytes);
+    CHECK(client.readUntilClosed(std::chrono::seconds(2)).second);
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::string text = readFile(log);
+  std::size_t refusals = 0;
+  for (auto at = text.find("refused: "); at != std::string::npos;
+       at = text.find("refused: ", at + 1)) {
+    ++refusals;
+  }
+  CHECK_MESSAGE(refusals == malformed.size(), text);
+  CHECK(text.find("SECRET-NO-COLON") == std::string::npos);
+  std::remove(log.c_str());
+}
+
 TEST_CASE("slow and idle connections are closed: headers, body and keep-alive have deadlines") {
   const std::string log = "/tmp/" + testing::uniqueName("api-timeouts") + ".log";
   pid_t pid = -1;
