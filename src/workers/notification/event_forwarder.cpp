@@ -30,6 +30,7 @@ core::Status EventForwarder::ensureProducer() {
 }
 
 core::Status EventForwarder::forward(core::kafka::OutgoingMessage message) {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (auto ready = ensureProducer(); !ready) return ready;
   message.correlation_id = next_correlation_++;
   // librdkafka reports the message as timed out after delivery_timeout_; the

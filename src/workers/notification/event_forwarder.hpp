@@ -3,9 +3,12 @@
 // notifier needs before it may commit past an event it moved to the retry or
 // FAILED topic, and what redrive needs before it records a message as moved.
 // The producer is created lazily and recreated after a fatal error.
+// Thread-safe: the notifier's lanes share one (forwards are the rare path, one
+// at a time).
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/kafka/producer.hpp"
@@ -36,6 +39,7 @@ class EventForwarder {
   core::kafka::Properties extra_;
   std::string client_id_;
   std::chrono::milliseconds delivery_timeout_;
+  std::mutex mutex_;
   std::unique_ptr<core::kafka::Producer> producer_;
   std::int64_t next_correlation_ = 1;
 };

@@ -82,8 +82,9 @@ int runWorker(const std::vector<std::string>& args) {
   }
 
   core::metrics::Registry metrics;
-  notification::SmtpClient smtp(config.smtp);
-  notification::Notifier notifier(config.notifier, smtp, metrics);
+  notification::Notifier notifier(
+      config.notifier,
+      [smtp = config.smtp]() { return std::make_unique<notification::SmtpClient>(smtp); }, metrics);
   core::http::StatusServer status(metrics, [&notifier]() { return notifier.problem(); });
   if (!config.metrics_address.empty()) {
     if (auto started = status.start(config.metrics_address); !started) {

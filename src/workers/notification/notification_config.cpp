@@ -158,6 +158,10 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
           "SMTP connect timeout", "SMTP_CONNECT_TIMEOUT_MS");
   cli.add("smtp-timeout-ms", po::value<long>()->default_value(60000),
           "longest time for one whole SMTP transaction", "SMTP_TIMEOUT_MS");
+  cli.add("smtp-sessions", po::value<int>()->default_value(8),
+          "SMTP sessions sending at once, each with its own sent-log connection; one "
+          "customer's mails stay in order on one session (1-64)",
+          "NOTIFICATION_SMTP_SESSIONS");
   cli.add("max-attempts", po::value<int>()->default_value(3),
           "sends per event, the first included, before it goes to the FAILED topic",
           "NOTIFICATION_MAX_ATTEMPTS");
@@ -238,6 +242,9 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   }
   smtp.connect_timeout = std::chrono::milliseconds(connect_ms);
   smtp.timeout = std::chrono::milliseconds(timeout_ms);
+  const int sessions = cli.get<int>("smtp-sessions");
+  if (sessions < 1 || sessions > 64) return cli.usageError("--smtp-sessions must be from 1 to 64");
+  n.smtp_sessions = static_cast<std::size_t>(sessions);
 
   const auto from = cli.get<std::string>("smtp-from");
   auto from_address = bareAddress(from);

@@ -5,13 +5,10 @@
 #include <algorithm>
 #include <thread>
 
-#include "core/json/codec.hpp"
-#include "core/logging/logging.hpp"
 #include "workers/notification/notification_event.hpp"
 
 namespace notification {
 
-using core::Error;
 using core::ErrorKind;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -21,18 +18,17 @@ namespace {
 constexpr milliseconds kPollTimeout{200};
 constexpr milliseconds kFirstBackoff{200};
 constexpr milliseconds kMaxBackoff{5000};
+constexpr milliseconds kCommitInterval{100};
+// A rebalance waits this long for the revoked partitions' events in flight.
+constexpr milliseconds kDrainLimit{30000};
+// Each lane's queue: with the consumer's fetch queue, what a backlog holds in memory.
+constexpr std::size_t kQueuePerLane = 64;
 // Readiness follows the database and the brokers within a few seconds.
 constexpr auto kProbeInterval = std::chrono::seconds(2);
 constexpr int kBrokerCheckTimeoutMs = 1000;
 constexpr int kSeekTimeoutMs = 5000;
 // Clock differences between the worker that scheduled a retry and this one.
 constexpr milliseconds kNotBeforeSlack{60000};
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
 
 std::string describe(const std::vector<core::kafka::PartitionOffset>& partitions) {
   std::string out;
@@ -42,117 +38,48 @@ std::string describe(const std::vector<core::kafka::PartitionOffset>& partitions
   return out.empty() ? "no partitions" : out;
 }
 
-std::string positionOf(const core::kafka::ConsumedMessage& m) {
-  return m.topic + "/" + std::to_string(m.partition) + "@" + std::to_string(m.offset);
-}
-
-core::kafka::OutgoingMessage outgoing(const std::string& topic,
-                                      const core::kafka::ConsumedMessage& from, std::string payload,
-                                      const std::string& failure) {
-  core::kafka::OutgoingMessage out;
-  out.topic = topic;
-  out.key = from.key;
-  out.payload = std::move(payload);
-  for (const auto& header : from.headers) {
-    if (header.first.rfind("notification-", 0) != 0) out.headers.push_back(header);
-  }
-  out.headers.emplace_back("notification-origin", positionOf(from));
-  if (!failure.empty()) out.headers.emplace_back("notification-failure", failure);
-  return out;
-}
-
 }  // namespace
 
-Notifier::Notifier(NotifierOptions options, MailSender& mail, core::metrics::Registry& metrics)
+Notifier::Notifier(NotifierOptions options, MailLanes::MailSenderFactory make_sender,
+                   core::metrics::Registry& metrics)
     : options_(std::move(options)),
-      mail_(mail),
+      handling_{options_.retry_topic, options_.failed_topic, options_.retry,
+                options_.max_recipients, options_.sender},
+      state_(options_.shutdown_grace),
+      counters_(metrics),
       sent_log_(options_.database_url),
       forwarder_(options_.brokers, options_.kafka_properties, "notification-worker",
-                 options_.delivery_timeout),
-      random_(std::random_device{}()),
-      sent_(metrics.counter("notification_sent_total", "E-mails the SMTP server accepted")),
-      retried_(metrics.counter("notification_retried_total",
-                               "Events moved to the retry topic after a transient failure")),
-      failed_permanent_(metrics.counter("notification_failed_total",
-                                        "Events moved to the FAILED topic, by reason",
-                                        {{"reason", "permanent"}})),
-      failed_exhausted_(metrics.counter("notification_failed_total",
-                                        "Events moved to the FAILED topic, by reason",
-                                        {{"reason", "attempts_exhausted"}})),
-      failed_invalid_(metrics.counter("notification_failed_total",
-                                      "Events moved to the FAILED topic, by reason",
-                                      {{"reason", "invalid_event"}})),
-      skipped_(metrics.counter("notification_duplicates_skipped_total",
-                               "Redelivered events found in the sent log and not sent again")),
-      smtp_seconds_(metrics.histogram("notification_smtp_duration_seconds",
-                                      "Time to hand one e-mail to the SMTP server")) {
+                 options_.delivery_timeout) {
+  lanes_ = std::make_unique<MailLanes>(
+      std::max<std::size_t>(1, options_.smtp_sessions), kQueuePerLane, handling_, make_sender,
+      options_.database_url, forwarder_, state_, counters_,
+      [this](const LaneTask& task, Outcome outcome) { finished(task, outcome); });
   metrics.gauge("notification_held_retry_partitions",
                 "Retry partitions paused until their next event is due",
                 [this]() { return static_cast<double>(held_count_.load()); });
   metrics.gauge("notification_ready", "1 while the database and the brokers answer",
                 [this]() { return problem().empty() ? 1.0 : 0.0; });
+  metrics.gauge("notification_events_in_flight", "Events handed to the lanes and not finished",
+                [this]() {
+                  std::lock_guard<std::mutex> lock(tracker_mutex_);
+                  return static_cast<double>(tracker_.unfinished());
+                });
 }
 
-Notifier::~Notifier() = default;
+Notifier::~Notifier() {
+  stop();
+  lanes_.reset();  // joins the lanes while the rest is intact
+}
 
 void Notifier::stop() {
-  stopping_ = true;
-  std::lock_guard<std::mutex> lock(sleep_mutex_);
-  wake_.notify_all();
-}
-
-void Notifier::sleepFor(milliseconds duration) {
-  std::unique_lock<std::mutex> lock(sleep_mutex_);
-  wake_.wait_for(lock, duration, [this]() { return stopping_.load(); });
+  state_.stop();
+  lanes_->stop();
 }
 
 void Notifier::noteState(const std::string& state) {
-  if (state == state_) return;
-  state_ = state;
+  if (state == run_state_) return;
+  run_state_ = state;
   spdlog::info("state: {}", state);
-}
-
-void Notifier::setProblem(const char* component, const std::string& problem) {
-  std::lock_guard<std::mutex> lock(problem_mutex_);
-  auto& current = problems_[component];
-  if (current.empty() && !problem.empty()) {
-    spdlog::warn("{} unavailable: {}", component, problem);
-  } else if (!current.empty() && problem.empty()) {
-    spdlog::info("{} available again", component);
-  }
-  current = problem;
-}
-
-std::string Notifier::problem() const {
-  std::lock_guard<std::mutex> lock(problem_mutex_);
-  std::string out;
-  for (const auto& [component, problem] : problems_) {
-    if (!problem.empty()) out += (out.empty() ? "" : "; ") + component + ": " + problem;
-  }
-  return out;
-}
-
-template <typename Fn>
-bool Notifier::persist(const char* component, Fn&& step, bool must_finish) {
-  auto backoff = kFirstBackoff;
-  auto deadline = Clock::time_point::max();
-  while (true) {
-    const core::Status status = step();
-    if (status) {
-      setProblem(component, "");
-      return true;
-    }
-    setProblem(component, status.error().message);
-    if (stopping_) {
-      if (!must_finish) return false;
-      if (deadline == Clock::time_point::max()) deadline = Clock::now() + options_.shutdown_grace;
-      if (Clock::now() >= deadline) return false;
-      std::this_thread::sleep_for(std::min(backoff, milliseconds(500)));
-    } else {
-      sleepFor(backoff);
-    }
-    backoff = std::min(backoff * 2, kMaxBackoff);
-  }
 }
 
 bool Notifier::ensureConsumer() {
@@ -162,7 +89,12 @@ bool Notifier::ensureConsumer() {
   options.group_id = options_.group_id;
   options.topics = {options_.topic, options_.retry_topic};
   options.client_id = "notification-worker";
-  options.extra = options_.kafka_properties;
+  // librdkafka prefetches up to 64 MB per consumer by default: a backlog
+  // sat in memory (RSS grew from 18 to 72 MB over 22k mails). 1 MB is about
+  // 700 mails, enough to keep the lanes busy at 5,000 mails/s.
+  options.extra = {{"queued.max.messages.kbytes", "1024"}};
+  options.extra.insert(options.extra.end(), options_.kafka_properties.begin(),
+                       options_.kafka_properties.end());
   options.membership = options_.membership;
   // Both hooks run inside poll(), on this thread.
   options.on_assign = [](std::vector<core::kafka::PartitionOffset> partitions) {
@@ -171,6 +103,14 @@ bool Notifier::ensureConsumer() {
   };
   options.on_revoke = [this](const std::vector<core::kafka::PartitionOffset>& partitions) {
     spdlog::info("revoked {}", describe(partitions));
+    // Finish and commit what is in flight first: the member that gets these
+    // partitions starts at the committed offsets.
+    drain(partitions);
+    commitFinished(true);
+    {
+      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      for (const auto& p : partitions) tracker_.forget({p.topic, p.partition});
+    }
     // A partition this worker paused is resumed before it is given up, so it
     // cannot come back paused. (Never resume a partition that is not paused:
     // librdkafka then restarts its fetch at the last fetch start, which
@@ -182,7 +122,7 @@ bool Notifier::ensureConsumer() {
   };
   auto consumer = core::kafka::Consumer::create(options);
   if (!consumer) {
-    setProblem("kafka", consumer.error().message);
+    state_.setProblem("kafka", consumer.error().message);
     return false;
   }
   consumer_ = std::move(consumer).value();
@@ -191,8 +131,17 @@ bool Notifier::ensureConsumer() {
 
 void Notifier::dropConsumer(const std::string& why) {
   spdlog::warn("restarting the Kafka consumer: {}", why);
+  // The new consumer starts at the committed offsets; the events in flight
+  // finish first (a redelivered copy would wait behind them on its lane
+  // anyway, and the sent log skips it).
+  drain({});
+  commitFinished(true);
   if (consumer_) consumer_->close();
   consumer_.reset();
+  {
+    std::lock_guard<std::mutex> lock(tracker_mutex_);
+    tracker_ = OffsetTracker{};
+  }
   held_.clear();
   held_count_ = 0;
 }
@@ -253,191 +202,133 @@ void Notifier::probe() {
   if (now - last_probe_ < kProbeInterval) return;
   last_probe_ = now;
   const auto schema = sent_log_.checkSchema();
-  setProblem("database", schema ? "" : schema.error().message);
+  state_.setProblem("database", schema ? "" : schema.error().message);
   if (consumer_) {
     // A metadata request is bounded by its timeout; a watermark request
     // waits for the socket timeout (60 s) when the brokers are gone.
     const auto answered = consumer_->checkBrokers(kBrokerCheckTimeoutMs);
-    setProblem("kafka", answered ? "" : answered.error().message);
+    state_.setProblem("kafka", answered ? "" : answered.error().message);
   }
 }
 
-void Notifier::commit(const core::kafka::ConsumedMessage& message) {
-  auto committed = consumer_->commit({{message.topic, message.partition, message.offset + 1}});
-  spdlog::debug("committed {}", positionOf(message));
-  if (!committed) {
-    spdlog::warn(
-        "offset commit after {} failed: {}; the event may come again (the sent log "
-        "skips it if it was sent)",
-        positionOf(message), committed.error().message);
+void Notifier::submit(const core::kafka::ConsumedMessage& message, std::string invalid_reason) {
+  {
+    std::lock_guard<std::mutex> lock(tracker_mutex_);
+    tracker_.started({message.topic, message.partition}, message.offset);
   }
+  // False only when stopping: the event stays unfinished and is not committed.
+  (void)lanes_->submit(LaneTask{message, std::move(invalid_reason)});
+}
+
+void Notifier::finished(const LaneTask& task, Outcome outcome) {
+  if (outcome != Outcome::kDone) return;  // stopping: it comes again
+  std::lock_guard<std::mutex> lock(tracker_mutex_);
+  tracker_.finished({task.message.topic, task.message.partition}, task.message.offset);
+  tracker_changed_.notify_all();
+}
+
+void Notifier::commitFinished(bool now) {
+  if (!consumer_) return;
+  const auto time = Clock::now();
+  if (!now && time - last_commit_ < kCommitInterval) return;
+  std::vector<core::kafka::PartitionOffset> positions;
+  {
+    std::lock_guard<std::mutex> lock(tracker_mutex_);
+    positions = tracker_.takeCommittable();
+  }
+  if (positions.empty()) return;
+  last_commit_ = time;
+  if (auto committed = consumer_->commit(positions); !committed) {
+    spdlog::warn(
+        "offset commit of {} failed: {}; their events may come again (the sent log "
+        "skips those that were sent)",
+        describe(positions), committed.error().message);
+  }
+}
+
+void Notifier::drain(const std::vector<core::kafka::PartitionOffset>& partitions) {
+  std::unique_lock<std::mutex> lock(tracker_mutex_);
+  const auto idle = [&]() {
+    if (partitions.empty()) return tracker_.unfinished() == 0;
+    return std::all_of(partitions.begin(), partitions.end(), [&](const auto& p) {
+      return tracker_.unfinished({p.topic, p.partition}) == 0;
+    });
+  };
+  if (!tracker_changed_.wait_for(lock, kDrainLimit,
+                                 [&]() { return idle() || state_.stopping(); })) {
+    spdlog::warn("events of {} still in flight after {} s; giving the partitions up anyway",
+                 describe(partitions), kDrainLimit.count() / 1000);
+  }
+}
+
+// What to do with a polled message: hand it to a lane, hold its partition
+// (a retry event not due yet), or skip it (its partition is held).
+void Notifier::route(const core::kafka::ConsumedMessage& message) {
+  // Fetched before its partition was paused: it comes again after resume.
+  if (held_.count({message.topic, message.partition}) > 0) return;
+  if (message.topic == options_.retry_topic) {
+    auto event = parseNotificationEvent(message.payload);
+    if (event && event->not_before) {
+      const auto wait_micros =
+          event->not_before->micros_since_epoch - core::domain::Timestamp::now().micros_since_epoch;
+      // This worker never schedules a retry further ahead than its longest
+      // backoff: a later not_before is forged or corrupt, and would hold
+      // the partition (and overflow the due time) for as long as it says.
+      const auto longest = options_.retry.max + kNotBeforeSlack;
+      if (wait_micros > std::chrono::duration_cast<std::chrono::microseconds>(longest).count()) {
+        submit(message, "not_before " + core::domain::formatIso8601(*event->not_before) +
+                            " is more than " + std::to_string(longest.count()) +
+                            " ms ahead (--retry-max-ms plus a minute)");
+        return;
+      }
+      if (wait_micros > 0) {
+        hold(message, milliseconds(wait_micros / 1000 + 1));
+        return;
+      }
+    }
+  }
+  submit(message);
 }
 
 void Notifier::run() {
   auto backoff = kFirstBackoff;
   noteState("starting");
-  while (!stopping_) {
+  while (!state_.stopping()) {
     if (!ensureConsumer()) {
       noteState("waiting for Kafka");
-      sleepFor(backoff);
+      state_.sleepFor(backoff);
       backoff = std::min(backoff * 2, kMaxBackoff);
       continue;
     }
     resumeDuePartitions();
     if (!consumer_) continue;
     probe();
+    commitFinished(false);
     auto polled = consumer_->poll(pollTimeoutMs());
     if (!polled) {
-      setProblem("kafka", polled.error().message);
+      state_.setProblem("kafka", polled.error().message);
       if (polled.error().kind == ErrorKind::kFatal) dropConsumer(polled.error().message);
       // librdkafka reconnects by itself; a short pause keeps error events
       // from spinning without delaying due retry partitions for long.
-      sleepFor(std::min(backoff, milliseconds(1000)));
+      state_.sleepFor(std::min(backoff, milliseconds(1000)));
       backoff = std::min(backoff * 2, kMaxBackoff);
       continue;
     }
-    if (!polled->has_value()) continue;
-    backoff = kFirstBackoff;
-    setProblem("kafka", "");
-    const core::kafka::ConsumedMessage& message = **polled;
-    // Fetched before its partition was paused: it comes again after resume.
-    if (held_.count({message.topic, message.partition}) > 0) continue;
-    if (message.topic == options_.retry_topic) {
-      auto event = parseNotificationEvent(message.payload);
-      if (event && event->not_before) {
-        const auto wait_micros = event->not_before->micros_since_epoch -
-                                 core::domain::Timestamp::now().micros_since_epoch;
-        // This worker never schedules a retry further ahead than its longest
-        // backoff: a later not_before is forged or corrupt, and would hold
-        // the partition (and overflow the due time) for as long as it says.
-        const auto longest = options_.retry.max + kNotBeforeSlack;
-        if (wait_micros > std::chrono::duration_cast<std::chrono::microseconds>(longest).count()) {
-          noteState("consuming");
-          const auto outcome = forwardInvalid(
-              message, "not_before " + core::domain::formatIso8601(*event->not_before) +
-                           " is more than " + std::to_string(longest.count()) +
-                           " ms ahead (--retry-max-ms plus a minute)");
-          if (outcome == Outcome::kDone) commit(message);
-          continue;
-        }
-        if (wait_micros > 0) {
-          hold(message, milliseconds(wait_micros / 1000 + 1));
-          continue;
-        }
-      }
+    if (!polled->has_value()) {
+      commitFinished(true);  // idle: nothing waits for the interval
+      continue;
     }
+    backoff = kFirstBackoff;
+    state_.setProblem("kafka", "");
     noteState("consuming");
-    if (handle(message) == Outcome::kDone) commit(message);
+    route(**polled);
   }
+  // The lanes finish the events in hand (a sent one is recorded), drop the
+  // rest; what finished is committed before the group is left.
+  lanes_->join();
+  commitFinished(true);
   if (consumer_) consumer_->close();
   noteState("stopped");
-}
-
-Notifier::Outcome Notifier::handle(const core::kafka::ConsumedMessage& message) {
-  auto parsed = parseNotificationEvent(message.payload);
-  if (!parsed) return forwardInvalid(message, parsed.error().message);
-  core::domain::NotificationEvent event = std::move(parsed).value();
-  if (event.retries < 0) event.retries = 0;
-  const int attempt = event.retries + 1;
-
-  auto recipients = recipientsOf(event, static_cast<std::size_t>(options_.max_recipients));
-  if (!recipients) {
-    const std::string listed = event.notify_to;
-    return handleFailure(std::move(event), message, listed, FailureClass::kPermanent,
-                         recipients.error().message);
-  }
-  const std::string recipient_list = joined(recipients->envelope);
-
-  bool already_sent = false;
-  const bool checked = persist("database", [&]() -> core::Status {
-    auto sent = sent_log_.isSent(event.id);
-    if (!sent) return sent.error();
-    already_sent = *sent;
-    return {};
-  });
-  if (!checked) return Outcome::kNotDone;
-  if (already_sent) {
-    skipped_.increment();
-    spdlog::info("event_id={} was sent before; skipped ({})", event.id, positionOf(message));
-    return Outcome::kDone;
-  }
-
-  const auto now = core::domain::Timestamp::now();
-  const auto mail =
-      composeMail(event, *recipients, options_.sender, now.micros_since_epoch / 1000000);
-  const auto started = Clock::now();
-  const SendResult result = mail_.send(mail.envelope, mail.message);
-  smtp_seconds_.observe(std::chrono::duration<double>(Clock::now() - started).count());
-  if (!result.ok) {
-    const auto failure = classify(result);
-    return handleFailure(std::move(event), message, recipient_list, failure, result.error);
-  }
-
-  sent_.increment();
-  // The crash window: the server has the mail, the log does not have it yet.
-  const bool recorded = persist(
-      "database", [&]() { return sent_log_.recordSent(event, recipient_list, attempt); }, true);
-  if (!recorded) {
-    spdlog::error(
-        "event_id={} was sent but could not be recorded before shutdown; it will be "
-        "sent again when it is redelivered",
-        event.id);
-    return Outcome::kNotDone;
-  }
-  // Addresses are personal data: only their count at info level.
-  spdlog::info("event_id={} sent to {} recipient(s) (attempt {})", event.id,
-               recipients->envelope.size(), attempt);
-  spdlog::debug("event_id={} recipients: {}", event.id, recipient_list);
-  return Outcome::kDone;
-}
-
-Notifier::Outcome Notifier::handleFailure(core::domain::NotificationEvent event,
-                                          const core::kafka::ConsumedMessage& message,
-                                          const std::string& recipients, FailureClass failure,
-                                          const std::string& error) {
-  const int attempt = event.retries + 1;
-  const auto now = core::domain::Timestamp::now();
-  event.retry_log.push_back(retryLogEntry(attempt, now, error));
-  event.retries = attempt;
-
-  if (nextStep(options_.retry, attempt, failure) == NextStep::kRetry) {
-    const auto delay = backoffDelay(options_.retry, attempt, random_);
-    event.not_before = core::domain::Timestamp{now.micros_since_epoch + delay.count() * 1000};
-    const auto out =
-        outgoing(options_.retry_topic, message, core::json::encodeNotificationEvent(event),
-                 failureClassName(failure));
-    if (!persist("kafka", [&]() { return forwarder_.forward(out); })) return Outcome::kNotDone;
-    retried_.increment();
-    spdlog::warn("event_id={} attempt {} failed ({}): {}; retry in {} ms", event.id, attempt,
-                 failureClassName(failure), error, delay.count());
-    return Outcome::kDone;
-  }
-
-  event.not_before.reset();
-  const bool exhausted = failure == FailureClass::kTransient;
-  const auto out =
-      outgoing(options_.failed_topic, message, core::json::encodeNotificationEvent(event),
-               exhausted ? "attempts_exhausted" : "permanent");
-  if (!persist("kafka", [&]() { return forwarder_.forward(out); })) return Outcome::kNotDone;
-  (exhausted ? failed_exhausted_ : failed_permanent_).increment();
-  spdlog::error("event_id={} failed for good after {} attempt(s) ({}): {}", event.id, attempt,
-                exhausted ? "attempt limit reached" : "permanent failure", error);
-  if (auto recorded = sent_log_.recordFailed(event, recipients, attempt, error); !recorded) {
-    spdlog::warn("event_id={} could not be recorded as failed: {}", event.id,
-                 recorded.error().message);
-  }
-  return Outcome::kDone;
-}
-
-Notifier::Outcome Notifier::forwardInvalid(const core::kafka::ConsumedMessage& message,
-                                           const std::string& error) {
-  auto out = outgoing(options_.failed_topic, message, message.payload, "invalid_event");
-  out.headers.emplace_back("notification-error", error);
-  if (!persist("kafka", [&]() { return forwarder_.forward(out); })) return Outcome::kNotDone;
-  failed_invalid_.increment();
-  spdlog::error("{} is not a valid notification event ({}); moved to {}", positionOf(message),
-                core::logging::printable(error), options_.failed_topic);
-  return Outcome::kDone;
 }
 
 }  // namespace notification

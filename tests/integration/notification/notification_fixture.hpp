@@ -183,10 +183,10 @@ class NotificationFixture {
   std::unique_ptr<core::kafka::Producer> producer_;
 };
 
-// A notifier with a real SMTP client, running on a thread for the life of the object.
+// A notifier with real SMTP clients, running on a thread for the life of the object.
 struct RunningNotifier {
   core::metrics::Registry metrics;
-  notification::SmtpClient smtp;
+  notification::SmtpOptions smtp;
   notification::Notifier notifier;
   std::thread thread;
   RunningNotifier(const notification::NotifierOptions& options, const std::string& smtp_url,
@@ -194,7 +194,9 @@ struct RunningNotifier {
       : smtp(notification::SmtpOptions{smtp_url, 0, "", "", notification::TlsMode::kTry, true,
                                        std::min(smtp_timeout, std::chrono::milliseconds(3000)),
                                        smtp_timeout}),
-        notifier(options, smtp, metrics) {
+        notifier(
+            options, [this]() { return std::make_unique<notification::SmtpClient>(smtp); },
+            metrics) {
     thread = std::thread([this]() { notifier.run(); });
   }
   ~RunningNotifier() { halt(); }
