@@ -9,6 +9,8 @@
 # Uses the dev stack (started if needed), a throwaway database
 # bench_notifications and throwaway topics.
 #   bench/notification/run.sh [MAILS=20000] [SESSIONS=8] [extra worker flags...]
+# BENCH_SMTP_URL=smtp://127.0.0.1:2525 sends to another server instead (the
+# dev stack's aiosmtpd, which keeps every mail); the ceiling stays smtp-sink's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -54,7 +56,7 @@ psql_admin -d postgres -c "DROP DATABASE IF EXISTS bench_notifications WITH (FOR
 xacts_before=$(transactions bench_notifications)
 bench_start worker "$worker" --database-url "$db_url" --brokers "$KAFKA_BROKERS" \
   --topic "$run-mail" --retry-topic "$run-retry" --failed-topic "$run-failed" --group-id "$run" \
-  --smtp-url "smtp://127.0.0.1:$sink_port" --smtp-starttls off \
+  --smtp-url "${BENCH_SMTP_URL:-smtp://127.0.0.1:$sink_port}" --smtp-starttls off \
   --metrics-address "127.0.0.1:$metrics_port" --log-level warn "$@"
 pid=$(cat "$work/worker.pid")
 sent() { { scrape "http://127.0.0.1:$metrics_port/metrics" || true; } | awk '$1 == "notification_sent_total" {print $2; f=1} END {if (!f) print 0}'; }
@@ -87,6 +89,6 @@ echo
 echo "RSS (MB): $((rss_first / 1024)) at the first mail; after 10% $((rss_10 / 1024)), 50% $((rss_50 / 1024)), 90% $((rss_90 / 1024)), all $((rss_end / 1024)); max $((rss_max / 1024))"
 echo "RSS growth from 10% to 90% of the mails: $(awk -v a="$rss_10" -v b="$rss_90" 'BEGIN {printf "%.0f", 100 * (b - a) / a}')% (target: flat, within 10%)"
 echo "Database transactions per mail: $(awk -v x="$xacts" -v n="$mails" 'BEGIN {printf "%.2f", x / n}')"
-echo "Worker flags: ${*:-(defaults)}"
+echo "Worker flags: ${*:-(defaults)}; SMTP server: ${BENCH_SMTP_URL:-smtp-sink}"
 "$admin" delete-topics --brokers "$KAFKA_BROKERS" --topic "$run-mail" --topic "$run-retry" \
   --topic "$run-failed" >/dev/null 2>&1 || true
