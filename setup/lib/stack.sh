@@ -20,8 +20,11 @@ stack_up() {
     "$admin" migrate --database-url "$PG_URL_BASE/$db" --dir "$(migrations_for "$db")" ||
       die "migrations of database $db failed"
   done
+  # TOPIC_PARTITIONS: partitions of each topic when it is created (default 1);
+  # existing topics keep theirs (see docs/SCALING.md before changing it).
   # shellcheck disable=SC2086
-  "$admin" create-topics --brokers "$KAFKA_BROKERS" $(printf -- '--topic %s ' $TOPICS) ||
+  "$admin" create-topics --brokers "$KAFKA_BROKERS" --partitions "${TOPIC_PARTITIONS:-1}" \
+    $(printf -- '--topic %s ' $TOPICS) ||
     die "creating the Kafka topics failed; see $LOG_DIR/kafka.log"
   write_env_file
 }

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "core/kafka/admin.hpp"
 #include "core/kafka/consumer.hpp"
 #include "core/kafka/producer.hpp"
@@ -14,8 +16,8 @@ namespace {
 
 struct TempTopic {
   std::string name = testing::uniqueName("it-topic");
-  TempTopic() {
-    auto created = createTopics(testing::kafkaBrokers(), {{name, 1, 1, {}}});
+  explicit TempTopic(int partitions = 1) {
+    auto created = createTopics(testing::kafkaBrokers(), {{name, partitions, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), created.error().message);
   }
   ~TempTopic() { (void)deleteTopics(testing::kafkaBrokers(), {name}); }
@@ -65,7 +67,72 @@ ConsumerOptions groupOptions(const std::string& topic, const std::string& group)
   return options;
 }
 
+// Kafka's Java client: Utils.murmur2, the hash of its default partitioner.
+std::int32_t javaMurmur2(const std::string& key) {
+  const auto* data = reinterpret_cast<const unsigned char*>(key.data());
+  const std::uint32_t length = static_cast<std::uint32_t>(key.size());
+  const std::uint32_t m = 0x5bd1e995;
+  std::uint32_t h = 0x9747b28c ^ length;
+  for (std::uint32_t i = 0; i + 4 <= length; i += 4) {
+    std::uint32_t k = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) |
+                      (static_cast<std::uint32_t>(data[i + 3]) << 24);
+    k *= m;
+    k ^= k >> 24;
+    k *= m;
+    h *= m;
+    h ^= k;
+  }
+  const std::uint32_t tail = length & ~3u;
+  switch (length % 4) {
+    case 3: h ^= static_cast<std::uint32_t>(data[tail + 2]) << 16; [[fallthrough]];
+    case 2: h ^= static_cast<std::uint32_t>(data[tail + 1]) << 8; [[fallthrough]];
+    case 1: h ^= data[tail]; h *= m;
+  }
+  h ^= h >> 13;
+  h *= m;
+  h ^= h >> 15;
+  return static_cast<std::int32_t>(h);
+}
+
+// The partition a Java producer picks for `key`: toPositive(murmur2) % n.
+int javaPartition(const std::string& key, int partitions) {
+  return static_cast<int>((static_cast<std::uint32_t>(javaMurmur2(key)) & 0x7fffffff) %
+                          static_cast<std::uint32_t>(partitions));
+}
+
 }  // namespace
+
+TEST_CASE("keyed messages land on the partition a Java client computes (murmur2)") {
+  // Kafka's own test vectors for Utils.murmur2 check the function above.
+  CHECK(javaMurmur2("21") == -973932308);
+  CHECK(javaMurmur2("foobar") == -790332482);
+  CHECK(javaMurmur2("a-little-bit-long-string") == -985981536);
+  CHECK(javaMurmur2("a-little-bit-longer-string") == -1486304829);
+  CHECK(javaMurmur2("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8") == -58897971);
+  CHECK(javaMurmur2("abc") == 479470107);
+
+  TempTopic topic(4);
+  auto producer = Producer::create({testing::kafkaBrokers(), "it-partitioner", true, {}});
+  REQUIRE_MESSAGE(producer.ok(), producer.error().message);
+  constexpr int kKeys = 200;
+  for (int id = 1; id <= kKeys; ++id) {  // customer ids, as the relay keys them
+    REQUIRE((*producer)->produce({topic.name, std::to_string(id), "{}", {}, id, -1}).ok());
+  }
+  std::vector<DeliveryReport> reports;
+  REQUIRE(testing::waitUntil([&]() {
+    (*producer)->poll(100);
+    for (auto& r : (*producer)->takeDeliveryReports()) reports.push_back(std::move(r));
+    return static_cast<int>(reports.size()) == kKeys;
+  }));
+  std::set<int> used;
+  for (const auto& report : reports) {
+    CAPTURE(report.correlation_id);
+    REQUIRE(report.persisted);
+    CHECK(report.partition == javaPartition(std::to_string(report.correlation_id), 4));
+    used.insert(report.partition);
+  }
+  CHECK(used.size() == 4);  // the keys really spread
+}
 
 TEST_CASE("every produced message is persisted, in order, with its correlation id") {
   TempTopic topic;

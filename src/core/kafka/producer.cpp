@@ -56,6 +56,10 @@ Result<std::unique_ptr<Producer>> Producer::create(const ProducerOptions& option
       {"message.timeout.ms", "300000"},
       {"linger.ms", "5"},
       {"compression.type", "lz4"},
+      // Keyed messages go where Java clients (and Kafka Streams, Connect…)
+      // would put them: murmur2 of the key, as their default partitioner.
+      // librdkafka's own default (CRC32) would send a customer elsewhere.
+      {"partitioner", "murmur2_random"},
       // Reconnect within a second of the brokers' return (the default backs
       // off to 10 s), so the pipeline and /readyz recover in seconds.
       {"reconnect.backoff.max.ms", "1000"},

@@ -1,5 +1,7 @@
 #include "workers/notification/mail_lanes.hpp"
 
+#include <algorithm>
+
 namespace notification {
 
 MailLanes::MailLanes(std::size_t count, std::size_t queue_per_lane, const HandlerOptions& options,
@@ -46,6 +48,30 @@ std::size_t MailLanes::pending() const {
   return n;
 }
 
+std::size_t MailLanes::dropQueued(const std::function<bool(const LaneTask&)>& which) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::size_t dropped = 0;
+  for (auto& lane : lanes_) {
+    const auto before = lane->queue.size();
+    lane->queue.erase(std::remove_if(lane->queue.begin(), lane->queue.end(), which),
+                      lane->queue.end());
+    dropped += before - lane->queue.size();
+  }
+  changed_.notify_all();
+  return dropped;
+}
+
+bool MailLanes::waitIdle(const std::function<bool(const LaneTask&)>& which,
+                         std::chrono::milliseconds limit) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return changed_.wait_for(lock, limit, [&]() {
+    return std::none_of(lanes_.begin(), lanes_.end(), [&](const auto& lane) {
+      return (lane->busy && which(lane->current)) ||
+             std::any_of(lane->queue.begin(), lane->queue.end(), which);
+    });
+  });
+}
+
 void MailLanes::stop() {
   std::lock_guard<std::mutex> lock(mutex_);
   stopping_ = true;
@@ -58,17 +84,21 @@ void MailLanes::work(Lane& lane) {
   while (true) {
     changed_.wait(lock, [&]() { return stopping_ || !lane.queue.empty(); });
     if (stopping_) return;
-    LaneTask task = std::move(lane.queue.front());
+    lane.current = std::move(lane.queue.front());
     lane.queue.pop_front();
     lane.busy = true;
     changed_.notify_all();  // room for submit()
     lock.unlock();
+    // `current` is read by others only under the lock, and not changed until
+    // this lane takes its next task.
+    const LaneTask& task = lane.current;
     const Outcome outcome = task.invalid_reason.empty()
                                 ? lane.handler->handle(task.message)
                                 : lane.handler->forwardInvalid(task.message, task.invalid_reason);
     finished_(task, outcome);
     lock.lock();
     lane.busy = false;
+    changed_.notify_all();  // waitIdle()
   }
 }
 

@@ -7,6 +7,7 @@
 // skips. A full lane makes submit() wait, which bounds the memory of a
 // backlog to the consumer's small fetch queue and the lanes' queues.
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -44,6 +45,11 @@ class MailLanes {
   bool submit(LaneTask task);
   // Tasks queued or running.
   std::size_t pending() const;
+  // Removes the queued (not yet started) tasks `which` selects; how many.
+  std::size_t dropQueued(const std::function<bool(const LaneTask&)>& which);
+  // Waits until no task `which` selects is queued or running (its finished
+  // callback has returned), or `limit` passed; false then.
+  bool waitIdle(const std::function<bool(const LaneTask&)>& which, std::chrono::milliseconds limit);
   // Each lane finishes the task in hand; queued tasks are dropped (their
   // offsets are never committed, so they come again). Any thread.
   void stop();
@@ -55,6 +61,7 @@ class MailLanes {
     std::unique_ptr<EventHandler> handler;
     std::deque<LaneTask> queue;
     bool busy = false;
+    LaneTask current;  // while busy
     std::thread thread;
   };
   void work(Lane& lane);

@@ -103,8 +103,16 @@ bool Notifier::ensureConsumer() {
   };
   options.on_revoke = [this](const std::vector<core::kafka::PartitionOffset>& partitions) {
     spdlog::info("revoked {}", describe(partitions));
-    // Finish and commit what is in flight first: the member that gets these
-    // partitions starts at the committed offsets.
+    // Events of these partitions not started yet are left to the member that
+    // gets them; those being sent are finished and committed first, so it
+    // starts after them (a later event already finished on another lane is
+    // redelivered to it and skipped by the sent log).
+    const auto dropped = lanes_->dropQueued([&](const LaneTask& task) {
+      return std::any_of(partitions.begin(), partitions.end(), [&](const auto& p) {
+        return p.topic == task.message.topic && p.partition == task.message.partition;
+      });
+    });
+    if (dropped > 0) spdlog::info("{} queued events left to the next owner", dropped);
     drain(partitions);
     commitFinished(true);
     {
@@ -224,7 +232,6 @@ void Notifier::finished(const LaneTask& task, Outcome outcome) {
   if (outcome != Outcome::kDone) return;  // stopping: it comes again
   std::lock_guard<std::mutex> lock(tracker_mutex_);
   tracker_.finished({task.message.topic, task.message.partition}, task.message.offset);
-  tracker_changed_.notify_all();
 }
 
 void Notifier::commitFinished(bool now) {
@@ -247,15 +254,15 @@ void Notifier::commitFinished(bool now) {
 }
 
 void Notifier::drain(const std::vector<core::kafka::PartitionOffset>& partitions) {
-  std::unique_lock<std::mutex> lock(tracker_mutex_);
-  const auto idle = [&]() {
-    if (partitions.empty()) return tracker_.unfinished() == 0;
-    return std::all_of(partitions.begin(), partitions.end(), [&](const auto& p) {
-      return tracker_.unfinished({p.topic, p.partition}) == 0;
-    });
-  };
-  if (!tracker_changed_.wait_for(lock, kDrainLimit,
-                                 [&]() { return idle() || state_.stopping(); })) {
+  const bool idle = lanes_->waitIdle(
+      [&](const LaneTask& task) {
+        return partitions.empty() ||
+               std::any_of(partitions.begin(), partitions.end(), [&](const auto& p) {
+                 return p.topic == task.message.topic && p.partition == task.message.partition;
+               });
+      },
+      kDrainLimit);
+  if (!idle) {
     spdlog::warn("events of {} still in flight after {} s; giving the partitions up anyway",
                  describe(partitions), kDrainLimit.count() / 1000);
   }

@@ -80,7 +80,8 @@ class Notifier {
   void finished(const LaneTask& task, Outcome outcome);
   // Commits what finished; at most every 100 ms unless `now`.
   void commitFinished(bool now);
-  // Waits (bounded) until no event of `partitions` (empty: of any) is in flight.
+  // Waits (bounded) until no event of `partitions` (empty: of any) is queued
+  // or being handled.
   void drain(const std::vector<core::kafka::PartitionOffset>& partitions);
   void dropConsumer(const std::string& why);
   void noteState(const std::string& state);
@@ -98,7 +99,6 @@ class Notifier {
   std::string run_state_;
 
   mutable std::mutex tracker_mutex_;
-  std::condition_variable tracker_changed_;
   OffsetTracker tracker_;
   std::atomic<int> held_count_{0};
   // Last: its threads use everything above, and stop before it goes.

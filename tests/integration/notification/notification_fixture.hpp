@@ -62,7 +62,7 @@ inline std::uint16_t realSmtpPort() {
 
 class NotificationFixture {
  public:
-  NotificationFixture()
+  explicit NotificationFixture(int partitions = 1)
       : db_("it_notification"),
         topic_(uniqueName("it-mail")),
         retry_topic_(topic_ + "-RETRY"),
@@ -72,8 +72,9 @@ class NotificationFixture {
     REQUIRE(files.ok());
     auto migrated = core::db::migrate(c, *files);
     REQUIRE_MESSAGE(migrated.ok(), (migrated.ok() ? "" : migrated.error().message));
-    auto created = core::kafka::createTopics(
-        kafkaBrokers(), {{topic_, 1, 1, {}}, {retry_topic_, 1, 1, {}}, {failed_topic_, 1, 1, {}}});
+    auto created = core::kafka::createTopics(kafkaBrokers(), {{topic_, partitions, 1, {}},
+                                                              {retry_topic_, partitions, 1, {}},
+                                                              {failed_topic_, partitions, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message));
     auto producer = core::kafka::Producer::create({kafkaBrokers(), "it-notification", true, {}});
     REQUIRE(producer.ok());

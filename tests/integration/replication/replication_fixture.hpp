@@ -119,11 +119,11 @@ class SourceDatabase {
 
 class ReplicationFixture {
  public:
-  ReplicationFixture()
+  explicit ReplicationFixture(int partitions = 1)
       : replica_("it_replica"), topic_(uniqueName("it-crud")), dlq_(topic_ + "-DLQ") {
     migrateReplica(replica_.url());
-    auto created =
-        core::kafka::createTopics(kafkaBrokers(), {{topic_, 1, 1, {}}, {dlq_, 1, 1, {}}});
+    auto created = core::kafka::createTopics(
+        kafkaBrokers(), {{topic_, partitions, 1, {}}, {dlq_, partitions, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), created.error().message);
     auto producer = core::kafka::Producer::create({kafkaBrokers(), "it-replication", true, {}});
     REQUIRE_MESSAGE(producer.ok(), producer.error().message);

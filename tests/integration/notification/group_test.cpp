@@ -1,0 +1,113 @@
+// notification-worker as several members of one consumer group on a
+// 4-partition topic: partitions move between members in rebalances, and a
+// member killed with -9 has its partitions taken over.
+
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <pqxx/pqxx>
+
+#include "notification_fixture.hpp"
+#include "smtp_test_servers.hpp"
+#include "support/http_client.hpp"
+#include "worker_process.hpp"
+
+using testing::NotificationFixture;
+using testing::RunningNotifier;
+using testing::WorkerProcess;
+
+namespace {
+
+constexpr int kPartitions = 4;
+
+std::string recipient(const std::string& tag, int i) {
+  return "to-" + tag + "-" + std::to_string(i) + "@example.com";
+}
+
+void produceMany(NotificationFixture& f, const std::string& tag, int count) {
+  for (int i = 0; i < count; ++i) {
+    auto e = NotificationFixture::event(tag);
+    e.notify_to = recipient(tag, i);
+    f.produce(e);  // keyed by event id: spread over the partitions
+  }
+}
+
+int sentCount(NotificationFixture& f) {
+  pqxx::connection db(f.db().url());
+  pqxx::nontransaction tx(db);
+  return tx.exec1("SELECT count(*) FROM notification_log WHERE status = 'sent'")[0].as<int>();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "two members of one group: a member joins, another leaves, and every e-mail is sent once") {
+  NotificationFixture f(kPartitions);
+  const std::string tag = testing::uniqueName("group");
+  constexpr int kEvents = 60;
+  produceMany(f, tag, kEvents);
+  // Each SMTP command held 20 ms: the stream lasts long enough to rebalance twice.
+  testing::SlowSmtpProxy proxy(testing::realSmtpPort(), std::chrono::milliseconds(20));
+  auto options = f.options(f.topic() + "-group");
+  options.smtp_sessions = 2;
+
+  auto first = std::make_unique<RunningNotifier>(options, proxy.url());
+  REQUIRE(testing::waitUntil([&]() { return sentCount(f) >= 10; }, std::chrono::seconds(60)));
+  RunningNotifier second(options, proxy.url());  // joins: partitions move to it
+  REQUIRE(testing::waitUntil([&]() { return second.metric("notification_sent_total") >= 5; },
+                             std::chrono::seconds(60)));
+  const double first_sent = first->metric("notification_sent_total");
+  first.reset();  // leaves: its partitions move to the second
+  REQUIRE(testing::waitUntil([&]() { return sentCount(f) == kEvents; }, std::chrono::seconds(90)));
+  CHECK(first_sent > 0);
+  CHECK(first_sent + second.metric("notification_sent_total") == kEvents);
+  for (int i = 0; i < kEvents; ++i) {
+    CAPTURE(i);
+    CHECK(testing::mailsContaining(recipient(tag, i)).size() == 1);
+  }
+}
+
+TEST_CASE("a member killed with -9 has its partitions taken over within the session timeout") {
+  NotificationFixture f(kPartitions);
+  const std::string tag = testing::uniqueName("takeover");
+  constexpr int kEvents = 200;
+  constexpr int kSessions = 2;
+  produceMany(f, tag, kEvents);
+  testing::SlowSmtpProxy proxy(testing::realSmtpPort(), std::chrono::milliseconds(20));
+  const std::string group = f.topic() + "-takeover";
+  auto args = testing::workerArgs(f, proxy.url(), group);
+  args.insert(args.end(),
+              {"--smtp-sessions", std::to_string(kSessions), "--session-timeout-ms", "6000"});
+  WorkerProcess survivor(args);
+  std::chrono::steady_clock::time_point killed_at;
+  {
+    WorkerProcess victim(args);
+    REQUIRE_MESSAGE(
+        testing::waitUntil([&]() { return sentCount(f) >= 20; }, std::chrono::seconds(60)),
+        victim.output());
+    // Both members hold partitions by now (the victim started second, so the
+    // group rebalanced to give it some).
+    REQUIRE(testing::waitUntil(
+        [&]() { return victim.output().find("assigned " + f.topic()) != std::string::npos; }));
+    CHECK(victim.stop(SIGKILL) == 128 + SIGKILL);
+    killed_at = std::chrono::steady_clock::now();
+  }
+  const int at_kill = sentCount(f);
+  CHECK(at_kill < kEvents);
+  REQUIRE_MESSAGE(
+      testing::waitUntil([&]() { return sentCount(f) == kEvents; }, std::chrono::seconds(90)),
+      survivor.output());
+  const double takeover_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed_at).count();
+  MESSAGE("all sent " << takeover_s << " s after the kill (session timeout 6 s)");
+  int twice = 0;
+  for (int i = 0; i < kEvents; ++i) {
+    CAPTURE(i);
+    const auto copies = testing::mailsContaining(recipient(tag, i)).size();
+    CHECK(copies >= 1);
+    CHECK(copies <= 2);
+    twice += copies == 2 ? 1 : 0;
+  }
+  CHECK(twice <= kSessions);  // only mails inside their window at the kill
+  CHECK(survivor.stop(SIGTERM) == 0);
+}
