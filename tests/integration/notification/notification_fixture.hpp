@@ -122,6 +122,32 @@ class NotificationFixture {
     produce(topic_, e.id, core::json::encodeNotificationEvent(e));
   }
 
+  // The address of the i-th event of produceTagged(tag, …).
+  static std::string recipient(const std::string& tag, int i) {
+    return "to-" + tag + "-" + std::to_string(i) + "@example.com";
+  }
+  // `count` events to recipient(tag, 0 … count-1), each keyed by its id (so
+  // they spread over the partitions).
+  void produceTagged(const std::string& tag, int count) {
+    for (int i = 0; i < count; ++i) {
+      auto e = event(tag);
+      e.notify_to = recipient(tag, i);
+      produce(e);
+    }
+  }
+  // How many copies of each of those mails the SMTP sink holds.
+  static std::vector<std::size_t> mailCopies(const std::string& tag, int count) {
+    std::vector<std::size_t> copies;
+    for (int i = 0; i < count; ++i) copies.push_back(mailsContaining(recipient(tag, i)).size());
+    return copies;
+  }
+  // Events the sent log records as sent.
+  int sentCount() {
+    if (!db_connection_) db_connection_ = std::make_unique<pqxx::connection>(db_.url());
+    pqxx::nontransaction tx(*db_connection_);
+    return tx.exec1("SELECT count(*) FROM notification_log WHERE status = 'sent'")[0].as<int>();
+  }
+
   // Everything on a topic from the start, until `count` messages arrived
   // (then a little longer, to catch extras).
   std::vector<core::kafka::ConsumedMessage> readTopic(
@@ -182,6 +208,7 @@ class NotificationFixture {
   std::string retry_topic_;
   std::string failed_topic_;
   std::unique_ptr<core::kafka::Producer> producer_;
+  std::unique_ptr<pqxx::connection> db_connection_;
 };
 
 // A notifier with real SMTP clients, running on a thread for the life of the object.

@@ -18,52 +18,40 @@ std::size_t lineCount(const std::string& text) {
   return lines;
 }
 
-std::string recipient(const std::string& tag, int i) {
-  return "to-" + tag + "-" + std::to_string(i) + "@example.com";
-}
-
 }  // namespace
 
 TEST_CASE("kill -9 of the worker mid-stream, then a restart: every e-mail is sent exactly once") {
   NotificationFixture f;
   const std::string tag = testing::uniqueName("kill");
   constexpr int kEvents = 16;
-  for (int i = 0; i < kEvents; ++i) {
-    auto e = NotificationFixture::event(tag);
-    e.notify_to = recipient(tag, i);
-    f.produce(e);
-  }
+  f.produceTagged(tag, kEvents);
   const std::string group = f.topic() + "-kill";
   // Each command the worker sends is held 40 ms, so a mail takes a few hundred
   // ms before the server accepts it, and the kill below lands right after a
   // mail was recorded, never inside the sent-but-not-yet-recorded window.
   testing::SlowSmtpProxy proxy(testing::realSmtpPort(), std::chrono::milliseconds(40));
-  pqxx::connection db(f.db().url());
-  const auto sentCount = [&]() {
-    pqxx::nontransaction tx(db);
-    return tx.exec1("SELECT count(*) FROM notification_log WHERE status = 'sent'")[0].as<int>();
-  };
   {
     // One session: with several, another mail may be inside its window.
     auto args = testing::workerArgs(f, proxy.url(), group);
     args.insert(args.end(), {"--smtp-sessions", "1"});
     WorkerProcess first(args);
-    REQUIRE_MESSAGE(testing::waitUntil([&]() { return sentCount() >= 4 || !first.running(); },
+    REQUIRE_MESSAGE(testing::waitUntil([&]() { return f.sentCount() >= 4 || !first.running(); },
                                        std::chrono::seconds(60), std::chrono::milliseconds(0)),
                     first.output());
     CHECK(first.stop(SIGKILL) == 128 + SIGKILL);
   }
-  const int before_restart = sentCount();
+  const int before_restart = f.sentCount();
   CHECK(before_restart >= 4);
   CHECK(before_restart < kEvents);  // it really died mid-stream
 
   WorkerProcess second(testing::workerArgs(f, testing::realSmtpUrl(), group));
   REQUIRE_MESSAGE(
-      testing::waitUntil([&]() { return sentCount() == kEvents; }, std::chrono::seconds(60)),
+      testing::waitUntil([&]() { return f.sentCount() == kEvents; }, std::chrono::seconds(60)),
       second.output());
+  const auto copies = NotificationFixture::mailCopies(tag, kEvents);
   for (int i = 0; i < kEvents; ++i) {
     CAPTURE(i);
-    CHECK(mailsContaining(recipient(tag, i)).size() == 1);
+    CHECK(copies[i] == 1);
   }
   CHECK(second.stop(SIGTERM) == 0);
 }
@@ -75,39 +63,30 @@ TEST_CASE(
   const std::string tag = testing::uniqueName("killmany");
   constexpr int kEvents = 40;
   constexpr int kSessions = 4;
-  for (int i = 0; i < kEvents; ++i) {
-    auto e = NotificationFixture::event(tag);
-    e.notify_to = recipient(tag, i);
-    f.produce(e);
-  }
+  f.produceTagged(tag, kEvents);
   const std::string group = f.topic() + "-killmany";
   testing::SlowSmtpProxy proxy(testing::realSmtpPort(), std::chrono::milliseconds(20));
-  pqxx::connection db(f.db().url());
-  const auto sentCount = [&]() {
-    pqxx::nontransaction tx(db);
-    return tx.exec1("SELECT count(*) FROM notification_log WHERE status = 'sent'")[0].as<int>();
-  };
   {
     auto args = testing::workerArgs(f, proxy.url(), group);
     args.insert(args.end(), {"--smtp-sessions", std::to_string(kSessions)});
     WorkerProcess first(args);
-    REQUIRE_MESSAGE(testing::waitUntil([&]() { return sentCount() >= 10 || !first.running(); },
+    REQUIRE_MESSAGE(testing::waitUntil([&]() { return f.sentCount() >= 10 || !first.running(); },
                                        std::chrono::seconds(60), std::chrono::milliseconds(0)),
                     first.output());
     CHECK(first.stop(SIGKILL) == 128 + SIGKILL);
   }
-  CHECK(sentCount() < kEvents);  // it really died mid-stream
+  CHECK(f.sentCount() < kEvents);  // it really died mid-stream
   WorkerProcess second(testing::workerArgs(f, testing::realSmtpUrl(), group));
   REQUIRE_MESSAGE(
-      testing::waitUntil([&]() { return sentCount() == kEvents; }, std::chrono::seconds(60)),
+      testing::waitUntil([&]() { return f.sentCount() == kEvents; }, std::chrono::seconds(60)),
       second.output());
   int twice = 0;
+  const auto copies = NotificationFixture::mailCopies(tag, kEvents);
   for (int i = 0; i < kEvents; ++i) {
     CAPTURE(i);
-    const auto copies = mailsContaining(recipient(tag, i));
-    CHECK(copies.size() >= 1);
-    CHECK(copies.size() <= 2);
-    twice += copies.size() == 2 ? 1 : 0;
+    CHECK(copies[i] >= 1);
+    CHECK(copies[i] <= 2);
+    twice += copies[i] == 2 ? 1 : 0;
   }
   // Only a mail inside its window (accepted, not yet recorded) when the
   // process died is sent again: at most one per session.
