@@ -55,7 +55,16 @@ NotificationCounters::NotificationCounters(core::metrics::Registry& metrics)
       skipped(metrics.counter("notification_duplicates_skipped_total",
                               "Redelivered events found in the sent log and not sent again")),
       smtp_seconds(metrics.histogram("notification_smtp_duration_seconds",
-                                     "Time to hand one e-mail to the SMTP server")) {}
+                                     "Time to hand one e-mail to the SMTP server")),
+      // Up to an hour: a backlog or a retry after a long backoff shows here.
+      commit_to_sent_seconds(metrics.histogram(
+          "notification_commit_to_sent_seconds",
+          "From the event's event_ts (the change's commit) to the SMTP server's acceptance", {},
+          [] {
+            auto buckets = core::metrics::fineLatencyBuckets();
+            buckets.insert(buckets.end(), {30, 60, 300, 900, 3600});
+            return buckets;
+          }())) {}
 
 EventHandler::EventHandler(const HandlerOptions& options, std::unique_ptr<MailSender> mail,
                            const std::string& database_url, EventForwarder& forwarder,
@@ -109,6 +118,10 @@ Outcome EventHandler::handle(const core::kafka::ConsumedMessage& message) {
   }
 
   counters_.sent.increment();
+  counters_.commit_to_sent_seconds.observe(
+      static_cast<double>(core::domain::Timestamp::now().micros_since_epoch -
+                          event.event_ts.micros_since_epoch) /
+      1e6);
   // The crash window: the server has the mail, the log does not have it yet.
   const bool recorded = state_.persist(
       "database", [&]() { return sent_log_.recordSent(event, recipient_list, attempt); }, true);

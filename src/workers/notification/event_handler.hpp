@@ -42,6 +42,7 @@ struct NotificationCounters {
   core::metrics::Counter& failed_invalid;
   core::metrics::Counter& skipped;
   core::metrics::Histogram& smtp_seconds;
+  core::metrics::Histogram& commit_to_sent_seconds;
 };
 
 enum class Outcome { kDone, kNotDone };
