@@ -22,7 +22,9 @@ TEST_CASE(
     "two members of one group: a member joins, another leaves, and every e-mail is sent once") {
   NotificationFixture f(kPartitions);
   const std::string tag = testing::uniqueName("group");
-  constexpr int kEvents = 60;
+  // Enough for the stream to outlast two rebalances (a few seconds each) at
+  // about 25 mails/s per member.
+  constexpr int kEvents = 200;
   f.produceTagged(tag, kEvents);
   // Each SMTP command held 20 ms: the stream lasts long enough to rebalance twice.
   testing::SlowSmtpProxy proxy(testing::realSmtpPort(), std::chrono::milliseconds(20));
@@ -34,8 +36,9 @@ TEST_CASE(
   RunningNotifier second(options, proxy.url());  // joins: partitions move to it
   REQUIRE(testing::waitUntil([&]() { return second.metric("notification_sent_total") >= 5; },
                              std::chrono::seconds(60)));
+  first->halt();  // leaves: its partitions move to the second
   const double first_sent = first->metric("notification_sent_total");
-  first.reset();  // leaves: its partitions move to the second
+  first.reset();
   REQUIRE(testing::waitUntil([&]() { return f.sentCount() == kEvents; }, std::chrono::seconds(90)));
   CHECK(first_sent > 0);
   CHECK(first_sent + second.metric("notification_sent_total") == kEvents);
