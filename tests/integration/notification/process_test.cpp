@@ -226,8 +226,7 @@ TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM
   for (const char* series :
        {"notification_retried_total 0", "notification_duplicates_skipped_total 0",
         "notification_failed_total{reason=\"permanent\"} 0",
-        "notification_smtp_duration_seconds_count 1",
-        "notification_commit_to_sent_seconds_count 1",
+        "notification_smtp_duration_seconds_count 1", "notification_commit_to_sent_seconds_count 1",
         "notification_smtp_duration_seconds_bucket"}) {
     CAPTURE(series);
     CHECK(metrics.find(series) != std::string::npos);
