@@ -9,6 +9,7 @@
 # writer stops. Reports the API's POST latency, commit→ack, commit→replica and
 # commit→mail-accepted p50/p99 over the run.
 # Throwaway databases and topics on the dev PostgreSQL and Kafka.
+# BACKGROUND_NICE=0 runs the relay and the workers at the API's priority.
 #   bench/pipeline/sustained.sh [RATE=1000] [SECONDS=300] [CONNECTIONS=8]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -35,15 +36,17 @@ done
   --topic "$mail_topic-RETRY" --topic "$mail_topic-FAILED" >/dev/null
 
 start() { bench_start "$@" --log-level warn; }  # NAME COMMAND...
+# The relay and the workers at the dev stack's lower CPU priority (setup/lib/apps.sh).
+background() { local name=$1; shift; start "$name" nice -n "${BACKGROUND_NICE:-10}" "$@"; }
 bench_start sink /usr/sbin/smtp-sink -u postfix "127.0.0.1:$sink_port" 1024
 start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_sus" \
   --listen "127.0.0.1:$api_port" --crud-topic "$crud_topic" --notification-topic "$mail_topic"
-start relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_sus" \
+background relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_sus" \
   --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port"
-start replica "$build_dir/src/workers/replication/replication-worker" \
+background replica "$build_dir/src/workers/replication/replication-worker" \
   --replica-database-url "$PG_URL_BASE/bench_sus_replica" --brokers "$KAFKA_BROKERS" \
   --topic "$crud_topic" --group-id "$run-replica" --metrics-address "127.0.0.1:$replica_port"
-start mail "$build_dir/src/workers/notification/notification-worker" \
+background mail "$build_dir/src/workers/notification/notification-worker" \
   --database-url "$PG_URL_BASE/bench_sus_notifications" --brokers "$KAFKA_BROKERS" \
   --topic "$mail_topic" --retry-topic "$mail_topic-RETRY" --failed-topic "$mail_topic-FAILED" \
   --group-id "$run-mail" --smtp-url "smtp://127.0.0.1:$sink_port" --smtp-starttls off \

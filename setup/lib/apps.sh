@@ -23,19 +23,23 @@ app_command() {
   local metrics="127.0.0.1:$(app_status_port "$name")"
   # Each log rotates at 10 MB, three old files kept: bounded however long it runs.
   local logging="--log-file $LOG_DIR/$name.log --log-max-bytes 10485760 --log-files 3"
+  # The relay and the workers catch up a backlog later; a request waits now.
+  # On two cores their bursts doubled the API's POST p99 (bench/RESULTS.md,
+  # "API tail with the whole pipeline"), so they run at a lower CPU priority.
+  local background="nice -n $BACKGROUND_NICE"
   case "$name" in
     customer-api)
       echo "$build_dir/src/api/customer-api --database-url $PG_URL_BASE/customers" \
         "--listen 127.0.0.1:$API_PORT --web-root $PROJECT_ROOT/web $logging" ;;
     outbox-relay)
-      echo "$build_dir/src/outbox/outbox-relay --database-url $PG_URL_BASE/customers" \
+      echo "$background $build_dir/src/outbox/outbox-relay --database-url $PG_URL_BASE/customers" \
         "--brokers $KAFKA_BROKERS --metrics-address $metrics $logging" ;;
     replication-worker)
-      echo "$build_dir/src/workers/replication/replication-worker" \
+      echo "$background $build_dir/src/workers/replication/replication-worker" \
         "--replica-database-url $PG_URL_BASE/customers_replica --brokers $KAFKA_BROKERS" \
         "--metrics-address $metrics --group-instance-id $PROFILE-replication-1 $logging" ;;
     notification-worker)
-      echo "$build_dir/src/workers/notification/notification-worker" \
+      echo "$background $build_dir/src/workers/notification/notification-worker" \
         "--database-url $PG_URL_BASE/notifications --brokers $KAFKA_BROKERS" \
         "--smtp-url smtp://127.0.0.1:$SMTP_PORT --metrics-address $metrics" \
         "--group-instance-id $PROFILE-notification-1 $logging" ;;

@@ -15,6 +15,8 @@ load_profile() {
       REPLICATION_METRICS_PORT=${REPLICATION_METRICS_PORT:-9465}
       NOTIFICATION_METRICS_PORT=${NOTIFICATION_METRICS_PORT:-9466}
       PG_DURABLE=on
+      # The relay and the workers yield the CPU to customer-api (see apps.sh).
+      BACKGROUND_NICE=${BACKGROUND_NICE:-10}
       ;;
     test)
       PG_PORT=${TEST_PG_PORT:-15433}
@@ -26,6 +28,9 @@ load_profile() {
       REPLICATION_METRICS_PORT=${TEST_REPLICATION_METRICS_PORT:-19465}
       NOTIFICATION_METRICS_PORT=${TEST_NOTIFICATION_METRICS_PORT:-19466}
       PG_DURABLE=off # test data is thrown away: skip fsync for speed
+      # Tests wait for the workers with deadlines; under a loaded CI machine a
+      # niced worker could miss them, so the test stack runs all at one priority.
+      BACKGROUND_NICE=${TEST_BACKGROUND_NICE:-0}
       ;;
     *) die "unknown profile '$PROFILE' (expected dev or test)" ;;
   esac
