@@ -26,7 +26,10 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppres
 (
   trap '"$here/test-shutdown.sh" || true' EXIT
   "$here/test-startup.sh" "$build_dir"
-  source "$here/../var/test/env"
+  # The test stack's addresses, wherever OUTBOX_VAR_DIR put it.
+  source "$here/lib/stack.sh"
+  load_profile test
+  source "$VAR_DIR/env"
   ctest --test-dir "$build_dir" --output-on-failure --timeout 300 -j 2 "$@"
 )
 

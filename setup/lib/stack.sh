@@ -22,9 +22,8 @@ stack_up() {
   done
   # TOPIC_PARTITIONS: partitions of each topic when it is created (default 1);
   # existing topics keep theirs (see docs/SCALING.md before changing it).
-  # shellcheck disable=SC2086
-  "$admin" create-topics --brokers "$KAFKA_BROKERS" --partitions "${TOPIC_PARTITIONS:-1}" \
-    $(printf -- '--topic %s ' $TOPICS) ||
+  # Without --topic: the pipeline's topics, as listed in core/domain/events.hpp.
+  "$admin" create-topics --brokers "$KAFKA_BROKERS" --partitions "${TOPIC_PARTITIONS:-1}" ||
     die "creating the Kafka topics failed; see $LOG_DIR/kafka.log"
   write_env_file
 }

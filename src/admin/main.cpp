@@ -4,11 +4,13 @@
 //   delete-topics  delete Kafka topics (benchmarks and tests clean up with it)
 
 #include <iostream>
+#include <iterator>
 #include <pqxx/pqxx>
 
 #include "core/app/main_support.hpp"
 #include "core/db/connection_url.hpp"
 #include "core/db/migrator.hpp"
+#include "core/domain/events.hpp"
 #include "core/exit_codes.hpp"
 #include "core/kafka/admin.hpp"
 #include "core/version.hpp"
@@ -53,21 +55,24 @@ int migrateCommand(const std::vector<std::string>& args) {
 int createTopicsCommand(const std::vector<std::string>& args) {
   core::config::CommandLine cli(
       std::string(kProgram) + " create-topics",
-      "pipeline-admin create-topics --brokers HOST:PORT --topic NAME...",
-      "Creates the topics that do not exist yet; existing ones are left alone.");
+      "pipeline-admin create-topics --brokers HOST:PORT [--topic NAME...]",
+      "Creates the topics that do not exist yet; existing ones are left alone. Without\n"
+      "--topic: the pipeline's own topics under their default names.");
   cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
   cli.add("topic", po::value<std::vector<std::string>>()->composing(),
-          "topic to create (repeatable)");
+          "topic to create (repeatable; default: every topic of the pipeline)");
   cli.add("partitions", po::value<int>()->default_value(1), "partitions of each new topic");
   cli.add("replication-factor", po::value<int>()->default_value(1), "replicas of each partition");
   if (auto exit = cli.parse(args)) return *exit;
   auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
   if (!brokers) return cli.usageError(brokers.error().message);
-  if (!cli.has("topic")) return cli.usageError("--topic is required");
   if (cli.get<int>("partitions") < 1) return cli.usageError("--partitions must be at least 1");
 
   std::vector<core::kafka::TopicSpec> topics;
-  for (const auto& name : cli.get<std::vector<std::string>>("topic")) {
+  std::vector<std::string> names(std::begin(core::domain::kPipelineTopics),
+                                 std::end(core::domain::kPipelineTopics));
+  if (cli.has("topic")) names = cli.get<std::vector<std::string>>("topic");
+  for (const auto& name : names) {
     topics.push_back({name, cli.get<int>("partitions"), cli.get<int>("replication-factor"), {}});
   }
   if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
@@ -90,7 +95,6 @@ int deleteTopicsCommand(const std::vector<std::string>& args) {
   if (auto exit = cli.parse(args)) return *exit;
   auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
   if (!brokers) return cli.usageError(brokers.error().message);
-  if (!cli.has("topic")) return cli.usageError("--topic is required");
   if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
     return core::app::fail(cli.program(), reachable.error());
   }

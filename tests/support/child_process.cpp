@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -16,8 +17,9 @@
 
 namespace testing {
 
-ChildProcess::ChildProcess(std::vector<std::string> argv)
-    : log_path_("/tmp/" + uniqueName("child") + ".log") {
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::string log_path)
+    : log_path_(log_path.empty() ? "/tmp/" + uniqueName("child") + ".log" : log_path),
+      own_log_(log_path.empty()) {
   if (argv.empty()) throw std::invalid_argument("ChildProcess needs an executable");
   std::vector<char*> args;
   for (auto& arg : argv) args.push_back(arg.data());
@@ -25,7 +27,8 @@ ChildProcess::ChildProcess(std::vector<std::string> argv)
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int log =
+        open(log_path_.c_str(), O_WRONLY | O_CREAT | (own_log_ ? O_TRUNC : O_APPEND), 0644);
     if (log >= 0) {
       dup2(log, STDOUT_FILENO);
       dup2(log, STDERR_FILENO);
@@ -40,7 +43,7 @@ ChildProcess::~ChildProcess() {
     kill(pid_, SIGKILL);
     waitExit(std::chrono::seconds(5));
   }
-  std::remove(log_path_.c_str());
+  if (own_log_) std::remove(log_path_.c_str());
 }
 
 bool ChildProcess::running() {
@@ -58,6 +61,22 @@ void ChildProcess::signal(int signal_number) {
 std::optional<int> ChildProcess::waitExit(std::chrono::milliseconds timeout) {
   waitUntil([&]() { return !running(); }, timeout, std::chrono::milliseconds(10));
   return exit_code_;
+}
+
+int ChildProcess::stop(int signal_number, std::chrono::milliseconds timeout) {
+  signal(signal_number);
+  if (!waitExit(timeout)) {
+    signal(SIGKILL);
+    waitExit(std::chrono::seconds(10));
+  }
+  return exit_code_.value_or(-1);
+}
+
+int ChildProcess::metricsPort() const {
+  static const std::regex listening(R"(metrics on http://127\.0\.0\.1:(\d+)/metrics)");
+  const std::string text = output();
+  std::smatch match;
+  return std::regex_search(text, match, listening) ? std::stoi(match[1].str()) : 0;
 }
 
 std::string ChildProcess::output() const {

@@ -30,11 +30,14 @@ size_t onHeader(char* data, size_t size, size_t count, void* out) {
 
 }  // namespace
 
-HttpClient::HttpClient(std::string base_url) : base_url_(std::move(base_url)), curl_(curl_easy_init()) {
+HttpClient::HttpClient(std::string base_url)
+    : base_url_(std::move(base_url)), curl_(curl_easy_init()) {
   if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+HttpClient::~HttpClient() {
+  curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
 HttpResult HttpClient::request(const std::string& method, const std::string& path,
                                const std::string& body, const std::vector<std::string>& headers) {

@@ -13,11 +13,18 @@
 namespace core::domain {
 
 inline constexpr const char* kCustomerUpdatesTopic = "MICROSERVICE-CUSTOMER-UPDATES";
+inline constexpr const char* kCustomerUpdatesDeadLetterTopic = "MICROSERVICE-CUSTOMER-UPDATES-DLQ";
 inline constexpr const char* kNotificationTopic = "MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION";
 inline constexpr const char* kNotificationRetryTopic =
     "MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION-RETRY";
 inline constexpr const char* kNotificationFailedTopic =
     "MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION-FAILED";
+// Every topic of the pipeline under its default name: what `pipeline-admin
+// create-topics` creates when no --topic is given (the setup scripts and the
+// compose init job rely on that, so the list lives here only).
+inline constexpr const char* kPipelineTopics[] = {
+    kCustomerUpdatesTopic, kCustomerUpdatesDeadLetterTopic, kNotificationTopic,
+    kNotificationRetryTopic, kNotificationFailedTopic};
 inline constexpr int kCrudSchemaVersion = 1;
 
 // The reference's app_event_type codes.

@@ -68,12 +68,12 @@ NotificationCounters::NotificationCounters(core::metrics::Registry& metrics)
 
 EventHandler::EventHandler(const HandlerOptions& options, std::unique_ptr<MailSender> mail,
                            const std::string& database_url, EventForwarder& forwarder,
-                           RunState& state, NotificationCounters& counters)
+                           const core::runtime::RetryScope& scope, NotificationCounters& counters)
     : options_(options),
       mail_(std::move(mail)),
       sent_log_(database_url),
       forwarder_(forwarder),
-      state_(state),
+      scope_(scope),
       counters_(counters),
       random_(std::random_device{}()) {}
 
@@ -93,7 +93,7 @@ Outcome EventHandler::handle(const core::kafka::ConsumedMessage& message) {
   const std::string recipient_list = joined(recipients->envelope);
 
   bool already_sent = false;
-  const bool checked = state_.persist("database", [&]() -> core::Status {
+  const bool checked = core::runtime::retryUntilDone(scope_, "database", [&]() -> core::Status {
     auto sent = sent_log_.isSent(event.id);
     if (!sent) return sent.error();
     already_sent = *sent;
@@ -123,8 +123,9 @@ Outcome EventHandler::handle(const core::kafka::ConsumedMessage& message) {
                           event.event_ts.micros_since_epoch) /
       1e6);
   // The crash window: the server has the mail, the log does not have it yet.
-  const bool recorded = state_.persist(
-      "database", [&]() { return sent_log_.recordSent(event, recipient_list, attempt); }, true);
+  const bool recorded = core::runtime::retryUntilDone(
+      scope_, "database", [&]() { return sent_log_.recordSent(event, recipient_list, attempt); },
+      core::runtime::OnStop::kFinish);
   if (!recorded) {
     spdlog::error(
         "event_id={} was sent but could not be recorded before shutdown; it will be "
@@ -153,7 +154,7 @@ Outcome EventHandler::handleFailure(core::domain::NotificationEvent event,
     const auto out =
         outgoing(options_.retry_topic, message, core::json::encodeNotificationEvent(event),
                  failureClassName(failure));
-    if (!state_.persist("kafka", [&]() { return forwarder_.forward(out); }))
+    if (!core::runtime::retryUntilDone(scope_, "kafka", [&]() { return forwarder_.forward(out); }))
       return Outcome::kNotDone;
     counters_.retried.increment();
     spdlog::warn("event_id={} attempt {} failed ({}): {}; retry in {} ms", event.id, attempt,
@@ -166,7 +167,8 @@ Outcome EventHandler::handleFailure(core::domain::NotificationEvent event,
   const auto out =
       outgoing(options_.failed_topic, message, core::json::encodeNotificationEvent(event),
                exhausted ? "attempts_exhausted" : "permanent");
-  if (!state_.persist("kafka", [&]() { return forwarder_.forward(out); })) return Outcome::kNotDone;
+  if (!core::runtime::retryUntilDone(scope_, "kafka", [&]() { return forwarder_.forward(out); }))
+    return Outcome::kNotDone;
   (exhausted ? counters_.failed_exhausted : counters_.failed_permanent).increment();
   spdlog::error("event_id={} failed for good after {} attempt(s) ({}): {}", event.id, attempt,
                 exhausted ? "attempt limit reached" : "permanent failure", error);
@@ -181,7 +183,8 @@ Outcome EventHandler::forwardInvalid(const core::kafka::ConsumedMessage& message
                                      const std::string& error) {
   auto out = outgoing(options_.failed_topic, message, message.payload, "invalid_event");
   out.headers.emplace_back("notification-error", error);
-  if (!state_.persist("kafka", [&]() { return forwarder_.forward(out); })) return Outcome::kNotDone;
+  if (!core::runtime::retryUntilDone(scope_, "kafka", [&]() { return forwarder_.forward(out); }))
+    return Outcome::kNotDone;
   counters_.failed_invalid.increment();
   spdlog::error("{} is not a valid notification event ({}); moved to {}", positionOf(message),
                 core::logging::printable(error), options_.failed_topic);

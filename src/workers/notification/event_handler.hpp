@@ -15,10 +15,10 @@
 
 #include "core/kafka/consumer.hpp"
 #include "core/metrics/registry.hpp"
+#include "core/runtime/retry.hpp"
 #include "workers/notification/event_forwarder.hpp"
 #include "workers/notification/mail_composer.hpp"
 #include "workers/notification/retry_policy.hpp"
-#include "workers/notification/run_state.hpp"
 #include "workers/notification/sent_log.hpp"
 #include "workers/notification/smtp_client.hpp"
 
@@ -50,8 +50,8 @@ enum class Outcome { kDone, kNotDone };
 class EventHandler {
  public:
   EventHandler(const HandlerOptions& options, std::unique_ptr<MailSender> mail,
-               const std::string& database_url, EventForwarder& forwarder, RunState& state,
-               NotificationCounters& counters);
+               const std::string& database_url, EventForwarder& forwarder,
+               const core::runtime::RetryScope& scope, NotificationCounters& counters);
 
   Outcome handle(const core::kafka::ConsumedMessage& message);
   // A message that is not an event this worker can handle: to FAILED as it is.
@@ -66,7 +66,7 @@ class EventHandler {
   std::unique_ptr<MailSender> mail_;
   SentLog sent_log_;
   EventForwarder& forwarder_;
-  RunState& state_;
+  const core::runtime::RetryScope& scope_;
   NotificationCounters& counters_;
   std::mt19937_64 random_;
 };

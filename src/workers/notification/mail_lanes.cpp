@@ -6,13 +6,13 @@ namespace notification {
 
 MailLanes::MailLanes(std::size_t count, std::size_t queue_per_lane, const HandlerOptions& options,
                      const MailSenderFactory& make_sender, const std::string& database_url,
-                     EventForwarder& forwarder, RunState& state, NotificationCounters& counters,
-                     Finished finished)
+                     EventForwarder& forwarder, const core::runtime::RetryScope& scope,
+                     NotificationCounters& counters, Finished finished)
     : queue_per_lane_(queue_per_lane), finished_(std::move(finished)) {
   for (std::size_t i = 0; i < count; ++i) {
     auto lane = std::make_unique<Lane>();
     lane->handler = std::make_unique<EventHandler>(options, make_sender(), database_url, forwarder,
-                                                   state, counters);
+                                                   scope, counters);
     lanes_.push_back(std::move(lane));
   }
   for (auto& lane : lanes_) lane->thread = std::thread([this, l = lane.get()]() { work(*l); });

@@ -34,8 +34,8 @@ class MailLanes {
 
   MailLanes(std::size_t count, std::size_t queue_per_lane, const HandlerOptions& options,
             const MailSenderFactory& make_sender, const std::string& database_url,
-            EventForwarder& forwarder, RunState& state, NotificationCounters& counters,
-            Finished finished);
+            EventForwarder& forwarder, const core::runtime::RetryScope& scope,
+            NotificationCounters& counters, Finished finished);
   ~MailLanes();  // stop() and join
   MailLanes(const MailLanes&) = delete;
   MailLanes& operator=(const MailLanes&) = delete;

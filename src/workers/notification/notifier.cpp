@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/runtime/backoff.hpp"
 #include "workers/notification/notification_event.hpp"
 
 namespace notification {
@@ -16,8 +17,6 @@ using std::chrono::milliseconds;
 namespace {
 
 constexpr milliseconds kPollTimeout{200};
-constexpr milliseconds kFirstBackoff{200};
-constexpr milliseconds kMaxBackoff{5000};
 constexpr milliseconds kCommitInterval{100};
 // A rebalance waits this long for the revoked partitions' events in flight.
 constexpr milliseconds kDrainLimit{30000};
@@ -45,14 +44,14 @@ Notifier::Notifier(NotifierOptions options, MailLanes::MailSenderFactory make_se
     : options_(std::move(options)),
       handling_{options_.retry_topic, options_.failed_topic, options_.retry,
                 options_.max_recipients, options_.sender},
-      state_(options_.shutdown_grace),
+      retry_scope_{stop_, readiness_, options_.shutdown_grace},
       counters_(metrics),
       sent_log_(options_.database_url),
       forwarder_(options_.brokers, options_.kafka_properties, "notification-worker",
                  options_.delivery_timeout) {
   lanes_ = std::make_unique<MailLanes>(
       std::max<std::size_t>(1, options_.smtp_sessions), kQueuePerLane, handling_, make_sender,
-      options_.database_url, forwarder_, state_, counters_,
+      options_.database_url, forwarder_, retry_scope_, counters_,
       [this](const LaneTask& task, Outcome outcome) { finished(task, outcome); });
   metrics.gauge("notification_held_retry_partitions",
                 "Retry partitions paused until their next event is due",
@@ -72,14 +71,8 @@ Notifier::~Notifier() {
 }
 
 void Notifier::stop() {
-  state_.stop();
+  stop_.stop();
   lanes_->stop();
-}
-
-void Notifier::noteState(const std::string& state) {
-  if (state == run_state_) return;
-  run_state_ = state;
-  spdlog::info("state: {}", state);
 }
 
 bool Notifier::ensureConsumer() {
@@ -130,7 +123,7 @@ bool Notifier::ensureConsumer() {
   };
   auto consumer = core::kafka::Consumer::create(options);
   if (!consumer) {
-    state_.setProblem("kafka", consumer.error().message);
+    readiness_.set("kafka", consumer.error().message);
     return false;
   }
   consumer_ = std::move(consumer).value();
@@ -210,12 +203,12 @@ void Notifier::probe() {
   if (now - last_probe_ < kProbeInterval) return;
   last_probe_ = now;
   const auto schema = sent_log_.checkSchema();
-  state_.setProblem("database", schema ? "" : schema.error().message);
+  readiness_.set("database", schema ? "" : schema.error().message);
   if (consumer_) {
     // A metadata request is bounded by its timeout; a watermark request
     // waits for the socket timeout (60 s) when the brokers are gone.
     const auto answered = consumer_->checkBrokers(kBrokerCheckTimeoutMs);
-    state_.setProblem("kafka", answered ? "" : answered.error().message);
+    readiness_.set("kafka", answered ? "" : answered.error().message);
   }
 }
 
@@ -298,13 +291,12 @@ void Notifier::route(const core::kafka::ConsumedMessage& message) {
 }
 
 void Notifier::run() {
-  auto backoff = kFirstBackoff;
-  noteState("starting");
-  while (!state_.stopping()) {
+  core::runtime::Backoff backoff;
+  state_log_.note("starting");
+  while (!stop_.stopping()) {
     if (!ensureConsumer()) {
-      noteState("waiting for Kafka");
-      state_.sleepFor(backoff);
-      backoff = std::min(backoff * 2, kMaxBackoff);
+      state_log_.note("waiting for Kafka");
+      stop_.sleepFor(backoff.next());
       continue;
     }
     resumeDuePartitions();
@@ -313,21 +305,20 @@ void Notifier::run() {
     commitFinished(false);
     auto polled = consumer_->poll(pollTimeoutMs());
     if (!polled) {
-      state_.setProblem("kafka", polled.error().message);
+      readiness_.set("kafka", polled.error().message);
       if (polled.error().kind == ErrorKind::kFatal) dropConsumer(polled.error().message);
       // librdkafka reconnects by itself; a short pause keeps error events
       // from spinning without delaying due retry partitions for long.
-      state_.sleepFor(std::min(backoff, milliseconds(1000)));
-      backoff = std::min(backoff * 2, kMaxBackoff);
+      stop_.sleepFor(std::min(backoff.next(), milliseconds(1000)));
       continue;
     }
     if (!polled->has_value()) {
       commitFinished(true);  // idle: nothing waits for the interval
       continue;
     }
-    backoff = kFirstBackoff;
-    state_.setProblem("kafka", "");
-    noteState("consuming");
+    backoff.reset();
+    readiness_.set("kafka", "");
+    state_log_.note("consuming");
     route(**polled);
   }
   // The lanes finish the events in hand (a sent one is recorded), drop the
@@ -335,7 +326,7 @@ void Notifier::run() {
   lanes_->join();
   commitFinished(true);
   if (consumer_) consumer_->close();
-  noteState("stopped");
+  state_log_.note("stopped");
 }
 
 }  // namespace notification

@@ -23,11 +23,14 @@
 
 #include "core/kafka/consumer.hpp"
 #include "core/metrics/registry.hpp"
+#include "core/runtime/readiness.hpp"
+#include "core/runtime/retry.hpp"
+#include "core/runtime/state_log.hpp"
+#include "core/runtime/stop_signal.hpp"
 #include "workers/notification/event_forwarder.hpp"
 #include "workers/notification/event_handler.hpp"
 #include "workers/notification/mail_lanes.hpp"
 #include "workers/notification/offset_tracker.hpp"
-#include "workers/notification/run_state.hpp"
 #include "workers/notification/sent_log.hpp"
 
 namespace notification {
@@ -61,7 +64,7 @@ class Notifier {
   void run();
   void stop();
   // Empty when the database and the brokers answer, else what is wrong.
-  std::string problem() const { return state_.problem(); }
+  std::string problem() const { return readiness_.problem(); }
 
  private:
   using PartitionKey = OffsetTracker::Partition;
@@ -84,11 +87,13 @@ class Notifier {
   // or being handled.
   void drain(const std::vector<core::kafka::PartitionOffset>& partitions);
   void dropConsumer(const std::string& why);
-  void noteState(const std::string& state);
 
   NotifierOptions options_;
   HandlerOptions handling_;
-  RunState state_;
+  core::runtime::StopSignal stop_;
+  core::runtime::Readiness readiness_{{"database", "kafka"}};
+  core::runtime::RetryScope retry_scope_;  // for the lanes: stop_, readiness_ and the grace
+  core::runtime::StateLog state_log_;
   NotificationCounters counters_;
   SentLog sent_log_;  // the consumer thread's readiness probe
   EventForwarder forwarder_;
@@ -96,7 +101,6 @@ class Notifier {
   std::map<PartitionKey, Held> held_;
   std::chrono::steady_clock::time_point last_probe_{};
   std::chrono::steady_clock::time_point last_commit_{};
-  std::string run_state_;
 
   mutable std::mutex tracker_mutex_;
   OffsetTracker tracker_;

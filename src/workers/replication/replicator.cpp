@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/logging/logging.hpp"
+#include "core/runtime/backoff.hpp"
 #include "workers/replication/change_batch.hpp"
 #include "workers/replication/replica_change.hpp"
 
@@ -16,80 +17,16 @@ using core::ErrorKind;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-constexpr std::chrono::milliseconds kFirstBackoff{200};
 constexpr int kBrokerCheckTimeoutMs = 1000;  // the readiness probe of the brokers
-
-// From milliseconds to an hour: a backlog is applied long after its events.
-std::vector<double> applyLatencyBuckets() {
-  auto buckets = core::metrics::fineLatencyBuckets();
-  buckets.insert(buckets.end(), {30, 60, 120, 300, 600, 1800, 3600});
-  return buckets;
-}
-
-const char* kAppliedHelp = "Events applied to the replica, by event type";
-const char* kSkippedHelp =
-    "Events not applied: stale (the replica had the same or a newer version) or superseded "
-    "(a newer change of the customer was in the same batch)";
-const char* kErrorsHelp = "Replication failures by kind; each one restarts from the stored offsets";
-
-// Applied changes that skipped versions, against the replica row or within
-// the batch; each is logged by customer id (a few per batch at most).
-std::uint64_t countVersionGaps(const CollapsedChanges& collapsed,
-                               const std::unordered_set<std::int64_t>& applied,
-                               const std::vector<std::int64_t>& gap_ids) {
-  std::unordered_set<std::int64_t> gaps(gap_ids.begin(), gap_ids.end());
-  for (std::size_t i = 0; i < collapsed.newest.size(); ++i) {
-    const auto id = collapsed.newest[i].row.id;
-    if (collapsed.gap_inside[i] && applied.count(id) > 0) gaps.insert(id);
-  }
-  constexpr std::size_t kLoggedPerBatch = 5;
-  std::size_t logged = 0;
-  for (const auto id : gaps) {
-    if (logged++ == kLoggedPerBatch) break;
-    spdlog::warn(
-        "customer_id={} skipped versions: the replica never saw some of its changes "
-        "(lost or forged events); verify --repair heals the row",
-        id);
-  }
-  return gaps.size();
-}
-
 }  // namespace
 
 Replicator::Replicator(ReplicatorOptions options, core::metrics::Registry& metrics)
     : options_(std::move(options)),
-      metrics_(metrics),
       store_(options_.database_url),
-      applied_created_(metrics.counter("replication_events_applied_total", kAppliedHelp,
-                                       {{"type", "customer.created"}})),
-      applied_updated_(metrics.counter("replication_events_applied_total", kAppliedHelp,
-                                       {{"type", "customer.updated"}})),
-      applied_deleted_(metrics.counter("replication_events_applied_total", kAppliedHelp,
-                                       {{"type", "customer.deleted"}})),
-      skipped_stale_(
-          metrics.counter("replication_events_skipped_total", kSkippedHelp, {{"reason", "stale"}})),
-      skipped_superseded_(metrics.counter("replication_events_skipped_total", kSkippedHelp,
-                                          {{"reason", "superseded"}})),
-      dead_lettered_(
-          metrics.counter("replication_events_dead_lettered_total",
-                          "Malformed or unsupported events sent to the dead-letter topic")),
-      version_gaps_(metrics.counter(
-          "replication_version_gaps_total",
-          "Applied changes more than one version ahead of the replica row (versions never "
-          "arrived, or a forged event): run verify, and verify --repair")),
-      batches_(metrics.counter("replication_batches_total", "Batches committed to the replica")),
-      batch_seconds_(metrics.histogram("replication_batch_duration_seconds",
-                                       "Time to parse, dead-letter and apply one batch")),
-      apply_latency_seconds_(metrics.histogram(
-          "replication_apply_latency_seconds",
-          "From the event's event_ts to its commit in the replica", {}, applyLatencyBuckets())) {
+      counters_(metrics),
+      positions_(options_.topic, metrics) {
   metrics.gauge("replication_ready", "1 when the replica database and the brokers are reachable",
                 [this]() { return problem().empty() ? 1.0 : 0.0; });
-  metrics.gauge("replication_assigned_partitions", "Partitions assigned to this worker", [this]() {
-    std::lock_guard<std::mutex> lock(status_mutex_);
-    return static_cast<double>(tracked_.size());
-  });
 }
 
 Replicator::~Replicator() {
@@ -97,68 +34,20 @@ Replicator::~Replicator() {
 }
 
 void Replicator::stop() {
-  stopping_ = true;
-  std::lock_guard<std::mutex> lock(sleep_mutex_);
-  wake_.notify_all();
-}
-
-void Replicator::sleepFor(std::chrono::milliseconds duration) {
-  std::unique_lock<std::mutex> lock(sleep_mutex_);
-  wake_.wait_for(lock, duration, [this]() { return stopping_.load(); });
-}
-
-void Replicator::noteState(const std::string& state) {
-  if (state == state_) return;
-  state_ = state;
-  spdlog::info("state: {}", state);
+  stop_.stop();
 }
 
 void Replicator::setDatabaseProblem(const std::string& problem) {
-  std::lock_guard<std::mutex> lock(status_mutex_);
-  database_problem_ = problem;
+  readiness_.set("replica database", problem);
 }
 
 void Replicator::setKafkaProblem(const std::string& problem) {
-  std::lock_guard<std::mutex> lock(status_mutex_);
-  kafka_problem_ = problem;
-}
-
-std::string Replicator::problem() const {
-  std::lock_guard<std::mutex> lock(status_mutex_);
-  if (!database_problem_.empty()) return "replica database: " + database_problem_;
-  if (!kafka_problem_.empty()) return "kafka: " + kafka_problem_;
-  return "";
+  readiness_.set("kafka", problem);
 }
 
 ReplicatorStats Replicator::stats() const {
   std::lock_guard<std::mutex> lock(status_mutex_);
   return stats_;
-}
-
-void Replicator::trackPartition(std::int32_t partition) {
-  {
-    std::lock_guard<std::mutex> lock(status_mutex_);
-    if (!tracked_.insert(partition).second) return;
-  }
-  const core::metrics::Labels labels = {{"topic", options_.topic},
-                                        {"partition", std::to_string(partition)}};
-  metrics_.gauge(
-      "replication_last_applied_offset",
-      "Offset of the last event recorded in the replica (-1: none yet)",
-      [this, partition]() {
-        std::lock_guard<std::mutex> lock(status_mutex_);
-        auto it = last_applied_offset_.find(partition);
-        return it == last_applied_offset_.end() ? -1.0 : static_cast<double>(it->second);
-      },
-      labels);
-  metrics_.gauge(
-      "replication_consumer_lag", "Events on the partition after the offset stored in the replica",
-      [this, partition]() {
-        std::lock_guard<std::mutex> lock(status_mutex_);
-        auto it = lag_.find(partition);
-        return it == lag_.end() ? 0.0 : static_cast<double>(it->second);
-      },
-      labels);
 }
 
 core::Status Replicator::ensureStore() {
@@ -207,8 +96,7 @@ core::Status Replicator::ensureConsumer() {
   auto consumer = core::kafka::Consumer::create(consumer_options);
   if (!consumer) return consumer.error();
   consumer_ = std::move(consumer).value();
-  expected_.clear();
-  assigned_.clear();
+  positions_.clear();
   restart_needed_ = false;
   rebalanced_ = false;
   return {};
@@ -229,21 +117,11 @@ std::vector<core::kafka::PartitionOffset> Replicator::onAssign(
   }
   for (auto& p : partitions) {
     const auto it = stored->find(p.partition);
-    if (it != stored->end()) {
-      p.offset = it->second;
-      expected_[p.partition] = it->second;
-    } else {
-      // Never applied by this group: from the beginning (versions make any
-      // event the replica already has a harmless skip).
-      p.offset = core::kafka::kOffsetBeginning;
-      expected_[p.partition] = std::nullopt;
-    }
-    assigned_.insert(p.partition);
-    trackPartition(p.partition);
-    if (it != stored->end()) {
-      std::lock_guard<std::mutex> lock(status_mutex_);
-      last_applied_offset_[p.partition] = it->second - 1;
-    }
+    // Never applied by this group: from the beginning (versions make any
+    // event the replica already has a harmless skip).
+    p.offset = it != stored->end() ? it->second : core::kafka::kOffsetBeginning;
+    positions_.assign(p.partition,
+                      it != stored->end() ? std::optional<std::int64_t>(it->second) : std::nullopt);
     spdlog::info("assigned {}/{}: starting at {}", p.topic, p.partition,
                  it != stored->end() ? "stored offset " + std::to_string(it->second)
                                      : std::string("the beginning (no stored offset)"));
@@ -254,19 +132,15 @@ std::vector<core::kafka::PartitionOffset> Replicator::onAssign(
 void Replicator::onRevoke(const std::vector<core::kafka::PartitionOffset>& partitions) {
   rebalanced_ = true;
   for (const auto& p : partitions) {
-    expected_.erase(p.partition);
-    assigned_.erase(p.partition);
-    std::lock_guard<std::mutex> lock(status_mutex_);
-    tracked_.erase(p.partition);
-    lag_.erase(p.partition);
+    positions_.revoke(p.partition);
     spdlog::info("revoked {}/{}", p.topic, p.partition);
   }
 }
 
 void Replicator::onConsumerError(const Error& error) {
-  metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", "kafka"}}).increment();
+  counters_.countError("kafka");
   setKafkaProblem(error.message);
-  noteState("waiting for the brokers: " + error.message);
+  state_log_.note("waiting for the brokers: " + error.message);
   if (error.kind == ErrorKind::kFatal) restart_needed_ = true;
 }
 
@@ -275,7 +149,7 @@ std::vector<core::kafka::ConsumedMessage> Replicator::collect() {
   batch.reserve(std::min<std::size_t>(options_.batch_size, 4096));
   while (batch.size() < options_.batch_size) {
     const int timeout =
-        batch.empty() && !stopping_ ? static_cast<int>(options_.poll_timeout.count()) : 0;
+        batch.empty() && !stop_.stopping() ? static_cast<int>(options_.poll_timeout.count()) : 0;
     auto polled = consumer_->poll(timeout);
     if (rebalanced_) {
       // What was read before a rebalance may belong to partitions given away,
@@ -289,9 +163,9 @@ std::vector<core::kafka::ConsumedMessage> Replicator::collect() {
     }
     if (!polled->has_value()) break;
     auto& message = **polled;
-    if (message.topic != options_.topic || assigned_.count(message.partition) == 0) continue;
+    if (message.topic != options_.topic || !positions_.assigned(message.partition)) continue;
     batch.push_back(std::move(message));
-    if (stopping_ && timeout > 0) break;
+    if (stop_.stopping() && timeout > 0) break;
   }
   return batch;
 }
@@ -324,16 +198,14 @@ Replicator::Pass Replicator::runBatch() {
   if (!letters.empty()) {
     if (auto ready = ensureDeadLetters(); !ready) {
       setKafkaProblem("dead-letter producer: " + ready.error().message);
-      metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", "dead_letter"}})
-          .increment();
+      counters_.countError("dead_letter");
       restartConsumer("cannot create the dead-letter producer: " + ready.error().message);
       return Pass::kFailed;
     }
     if (auto sent = dead_letters_->send(letters, options_.dead_letter_timeout); !sent) {
       setKafkaProblem("dead-letter topic " + options_.dead_letter_topic + ": " +
                       sent.error().message);
-      metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", "dead_letter"}})
-          .increment();
+      counters_.countError("dead_letter");
       restartConsumer("dead-lettering failed: " + sent.error().message);
       return Pass::kFailed;
     }
@@ -348,14 +220,13 @@ Replicator::Pass Replicator::runBatch() {
   request.oldest_versions = &collapsed.oldest_version;
   request.next_offsets = nextOffsets(consumed);
   for (const auto& p : request.next_offsets) {
-    const auto it = expected_.find(p.partition);
-    request.expected[p.partition] = it == expected_.end() ? std::nullopt : it->second;
+    request.expected[p.partition] = positions_.expected(p.partition);
   }
   auto outcome = store_.apply(request);
   if (!outcome) {
     const auto& error = outcome.error();
     const char* kind = error.kind == ErrorKind::kConflict ? "fenced" : "database";
-    metrics_.counter("replication_errors_total", kErrorsHelp, {{"kind", kind}}).increment();
+    counters_.countError(kind);
     if (error.kind != ErrorKind::kConflict) setDatabaseProblem(error.message);
     restartConsumer(
         std::string(error.kind == ErrorKind::kConflict ? "fenced: " : "apply failed: ") +
@@ -364,45 +235,24 @@ Replicator::Pass Replicator::runBatch() {
   }
   setDatabaseProblem("");
 
-  // Recorded: move the fence and count.
-  const double now_seconds =
-      static_cast<double>(core::domain::Timestamp::now().micros_since_epoch) / 1e6;
-  const std::unordered_set<std::int64_t> applied(outcome->applied_ids.begin(),
-                                                 outcome->applied_ids.end());
-  std::uint64_t applied_count = 0;
-  for (const auto& change : collapsed.newest) {
-    if (applied.count(change.row.id) == 0) continue;
-    ++applied_count;
-    switch (change.type) {
-      case core::domain::CrudEventType::kCreated: applied_created_.increment(); break;
-      case core::domain::CrudEventType::kUpdated: applied_updated_.increment(); break;
-      case core::domain::CrudEventType::kDeleted: applied_deleted_.increment(); break;
-    }
-    apply_latency_seconds_.observe(
-        std::max(0.0, now_seconds - static_cast<double>(change.event_ts.micros_since_epoch) / 1e6));
-  }
-  const std::uint64_t gaps = countVersionGaps(collapsed, applied, outcome->gap_ids);
-  const std::uint64_t stale = collapsed.newest.size() - applied_count;
-  skipped_stale_.increment(stale);
-  skipped_superseded_.increment(collapsed.superseded);
-  dead_lettered_.increment(letters.size());
-  version_gaps_.increment(gaps);
-  batches_.increment();
+  // Recorded: count, and move the fence.
+  const auto counts =
+      counters_.recordBatch(collapsed, *outcome, letters.size(),
+                            std::chrono::duration<double>(Clock::now() - started).count());
+  positions_.advance(request.next_offsets);
   {
     std::lock_guard<std::mutex> lock(status_mutex_);
-    for (const auto& p : request.next_offsets) last_applied_offset_[p.partition] = p.offset - 1;
-    stats_.applied += applied_count;
-    stats_.stale += stale;
-    stats_.superseded += collapsed.superseded;
-    stats_.dead_lettered += letters.size();
-    stats_.version_gaps += gaps;
+    stats_.applied += counts.applied;
+    stats_.stale += counts.stale;
+    stats_.superseded += counts.superseded;
+    stats_.dead_lettered += counts.dead_lettered;
+    stats_.version_gaps += counts.version_gaps;
     ++stats_.batches;
   }
-  for (const auto& p : request.next_offsets) expected_[p.partition] = p.offset;
   commit_pending_ = true;
-  batch_seconds_.observe(std::chrono::duration<double>(Clock::now() - started).count());
   spdlog::debug("batch of {} events: applied={} stale={} superseded={} dead_lettered={}",
-                messages.size(), applied_count, stale, collapsed.superseded, letters.size());
+                messages.size(), counts.applied, counts.stale, counts.superseded,
+                counts.dead_lettered);
   return Pass::kApplied;
 }
 
@@ -416,8 +266,7 @@ void Replicator::restartConsumer(const std::string& why) {
     consumer_->close();
     consumer_.reset();
   }
-  expected_.clear();
-  assigned_.clear();
+  positions_.clear();
   commit_pending_ = false;
 }
 
@@ -426,10 +275,7 @@ void Replicator::commitToKafka(bool force) {
   const auto now = Clock::now();
   if (!force && now - last_commit_ < options_.kafka_commit_interval) return;
   last_commit_ = now;
-  std::vector<core::kafka::PartitionOffset> offsets;
-  for (const auto& [partition, offset] : expected_) {
-    if (offset) offsets.push_back({options_.topic, partition, *offset});
-  }
+  const auto offsets = positions_.committable();
   if (offsets.empty()) return;
   // Secondary (lag tools read it): the replica's offsets are what count.
   if (auto committed = consumer_->commit(offsets); !committed) {
@@ -445,7 +291,7 @@ void Replicator::housekeeping() {
   last_housekeeping_ = now;
   if (auto alive = store_.ping(); !alive) {
     setDatabaseProblem(alive.error().message);
-    noteState("waiting for the replica database: " + alive.error().message);
+    state_log_.note("waiting for the replica database: " + alive.error().message);
     return;
   }
   setDatabaseProblem("");
@@ -453,37 +299,32 @@ void Replicator::housekeeping() {
   // Bounded, unlike the watermark request below when the brokers are gone.
   if (auto answered = consumer_->checkBrokers(kBrokerCheckTimeoutMs); !answered) {
     setKafkaProblem(answered.error().message);
-    noteState("waiting for the brokers: " + answered.error().message);
+    state_log_.note("waiting for the brokers: " + answered.error().message);
     return;
   }
   // With nothing assigned, partition 0 still tells whether the brokers answer.
   const std::set<std::int32_t> partitions =
-      assigned_.empty() ? std::set<std::int32_t>{0} : assigned_;
+      positions_.empty() ? std::set<std::int32_t>{0} : positions_.partitions();
   for (const auto partition : partitions) {
     auto marks = consumer_->watermarks(options_.topic, partition, 1000);
     if (!marks) {
       setKafkaProblem(marks.error().message);
-      noteState("waiting for the brokers: " + marks.error().message);
+      state_log_.note("waiting for the brokers: " + marks.error().message);
       return;
     }
     const std::int64_t high = marks->second;
-    if (assigned_.count(partition) == 0) continue;
-    const auto it = expected_.find(partition);
-    const std::int64_t position = it != expected_.end() && it->second ? *it->second : 0;
-    std::lock_guard<std::mutex> lock(status_mutex_);
-    lag_[partition] = std::max<std::int64_t>(0, high - position);
+    if (positions_.assigned(partition)) positions_.setHighWatermark(partition, high);
   }
   setKafkaProblem("");
 }
 
 void Replicator::run() {
-  auto backoff = kFirstBackoff;
+  core::runtime::Backoff backoff(core::runtime::Backoff::kDefaultFirst, options_.max_backoff);
   const auto fail = [&](const std::string& state) {
-    noteState(state);
-    sleepFor(backoff);
-    backoff = std::min(backoff * 2, options_.max_backoff);
+    state_log_.note(state);
+    stop_.sleepFor(backoff.next());
   };
-  while (!stopping_) {
+  while (!stop_.stopping()) {
     if (auto ready = ensureStore(); !ready) {
       fail("waiting for the replica database: " + ready.error().message);
       continue;
@@ -495,12 +336,13 @@ void Replicator::run() {
     }
     switch (runBatch()) {
       case Pass::kApplied:
-        noteState("replicating");
-        backoff = kFirstBackoff;
+        state_log_.note("replicating");
+        backoff.reset();
         break;
       case Pass::kIdle:
         if (problem().empty()) {
-          noteState(assigned_.empty() ? "waiting for a partition assignment" : "replicating");
+          state_log_.note(positions_.empty() ? "waiting for a partition assignment"
+                                             : "replicating");
         }
         break;
       case Pass::kFailed:
@@ -513,7 +355,7 @@ void Replicator::run() {
   }
   commitToKafka(true);
   if (consumer_) consumer_->close();
-  noteState("stopped");
+  state_log_.note("stopped");
 }
 
 }  // namespace replication

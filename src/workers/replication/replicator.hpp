@@ -9,9 +9,7 @@
 // stored offsets. Kafka's own group offsets are committed now and then, for
 // lag monitoring only.
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -24,12 +22,18 @@
 #include "core/domain/events.hpp"
 #include "core/kafka/consumer.hpp"
 #include "core/metrics/registry.hpp"
+#include "core/runtime/readiness.hpp"
+#include "core/runtime/state_log.hpp"
+#include "core/runtime/stop_signal.hpp"
 #include "workers/replication/dead_letter.hpp"
+#include "workers/replication/partition_positions.hpp"
 #include "workers/replication/replica_store.hpp"
+#include "workers/replication/replication_metrics.hpp"
 
 namespace replication {
 
-inline constexpr const char* kDefaultDeadLetterTopic = "MICROSERVICE-CUSTOMER-UPDATES-DLQ";
+inline constexpr const char* kDefaultDeadLetterTopic =
+    core::domain::kCustomerUpdatesDeadLetterTopic;
 
 struct ReplicatorOptions {
   std::string database_url;
@@ -70,7 +74,7 @@ class Replicator {
   void stop();
 
   // Empty when ready, else what is wrong (for /readyz).
-  std::string problem() const;
+  std::string problem() const { return readiness_.problem(); }
   ReplicatorStats stats() const;
 
  private:
@@ -89,51 +93,32 @@ class Replicator {
   std::vector<core::kafka::PartitionOffset> onAssign(
       std::vector<core::kafka::PartitionOffset> partitions);
   void onRevoke(const std::vector<core::kafka::PartitionOffset>& partitions);
-  void trackPartition(std::int32_t partition);
 
-  void noteState(const std::string& state);
   void setDatabaseProblem(const std::string& problem);
   void setKafkaProblem(const std::string& problem);
-  void sleepFor(std::chrono::milliseconds duration);
 
   ReplicatorOptions options_;
-  core::metrics::Registry& metrics_;
   ReplicaStore store_;
   std::unique_ptr<DeadLetterQueue> dead_letters_;
   std::unique_ptr<core::kafka::Consumer> consumer_;
 
   // Loop-thread state.
-  std::map<std::int32_t, std::optional<std::int64_t>> expected_;  // stored offsets (the fence)
-  std::set<std::int32_t> assigned_;
   bool rebalanced_ = false;
   bool restart_needed_ = false;
   bool commit_pending_ = false;
-  std::string state_;
   std::chrono::steady_clock::time_point last_commit_{};
   std::chrono::steady_clock::time_point last_housekeeping_{};
 
-  std::atomic<bool> stopping_{false};
-  std::mutex sleep_mutex_;
-  std::condition_variable wake_;
+  core::runtime::StopSignal stop_;
+  core::runtime::StateLog state_log_;
+  // The loop logs its own state, so readiness changes are not logged again.
+  core::runtime::Readiness readiness_{{"replica database", "kafka"}, false};
+  ReplicationMetrics counters_;
 
-  mutable std::mutex status_mutex_;  // guards everything below (read by /readyz, /metrics)
-  std::string database_problem_ = "starting";
-  std::string kafka_problem_ = "starting";
-  std::map<std::int32_t, std::int64_t> last_applied_offset_;
-  std::map<std::int32_t, std::int64_t> lag_;
-  std::set<std::int32_t> tracked_;  // partitions with registered gauges
+  PartitionPositions positions_;
+
+  mutable std::mutex status_mutex_;  // guards stats_ (read by tests and logs)
   ReplicatorStats stats_;
-
-  core::metrics::Counter& applied_created_;
-  core::metrics::Counter& applied_updated_;
-  core::metrics::Counter& applied_deleted_;
-  core::metrics::Counter& skipped_stale_;
-  core::metrics::Counter& skipped_superseded_;
-  core::metrics::Counter& dead_lettered_;
-  core::metrics::Counter& version_gaps_;
-  core::metrics::Counter& batches_;
-  core::metrics::Histogram& batch_seconds_;
-  core::metrics::Histogram& apply_latency_seconds_;
 };
 
 }  // namespace replication

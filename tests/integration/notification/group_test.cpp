@@ -3,16 +3,18 @@
 // member killed with -9 has its partitions taken over.
 
 #include <doctest/doctest.h>
+
 #include <signal.h>
+#include <csignal>
 
 #include "notification_fixture.hpp"
 #include "smtp_test_servers.hpp"
 #include "support/http_client.hpp"
 #include "worker_process.hpp"
 
+using testing::ChildProcess;
 using testing::NotificationFixture;
 using testing::RunningNotifier;
-using testing::WorkerProcess;
 
 namespace {
 constexpr int kPartitions = 4;
@@ -60,10 +62,10 @@ TEST_CASE("a member killed with -9 has its partitions taken over within the sess
   auto args = testing::workerArgs(f, proxy.url(), group);
   args.insert(args.end(),
               {"--smtp-sessions", std::to_string(kSessions), "--session-timeout-ms", "6000"});
-  WorkerProcess survivor(args);
+  ChildProcess survivor(testing::notificationWorkerCommand(args));
   std::chrono::steady_clock::time_point killed_at;
   {
-    WorkerProcess victim(args);
+    ChildProcess victim(testing::notificationWorkerCommand(args));
     REQUIRE_MESSAGE(
         testing::waitUntil([&]() { return f.sentCount() >= 20; }, std::chrono::seconds(60)),
         victim.output());

@@ -88,7 +88,7 @@ TEST_CASE("hostile notification events go to FAILED with their reason and the wo
   REQUIRE(testing::waitUntil(
       [&]() { return f.logStatus(good.id) == "sent" && f.logStatus(good_retry.id) == "sent"; }));
 
-  const auto failed = f.readTopic(f.failedTopic(), cases.size());
+  const auto failed = testing::readTopic(f.failedTopic(), cases.size());
   CHECK(failed.size() == cases.size());
   // The reason is a header of an invalid event, or the retry log's last line.
   std::map<std::string, std::string> reason_by_key;  // by event id, or by payload

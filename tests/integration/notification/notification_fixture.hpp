@@ -21,6 +21,7 @@
 #include "core/kafka/consumer.hpp"
 #include "core/kafka/producer.hpp"
 #include "integration/notification/smtp_test_servers.hpp"
+#include "support/kafka_reader.hpp"
 #include "support/test_env.hpp"
 #include "workers/notification/notifier.hpp"
 
@@ -146,37 +147,6 @@ class NotificationFixture {
     if (!db_connection_) db_connection_ = std::make_unique<pqxx::connection>(db_.url());
     pqxx::nontransaction tx(*db_connection_);
     return tx.exec1("SELECT count(*) FROM notification_log WHERE status = 'sent'")[0].as<int>();
-  }
-
-  // Everything on a topic from the start, until `count` messages arrived
-  // (then a little longer, to catch extras).
-  std::vector<core::kafka::ConsumedMessage> readTopic(
-      const std::string& topic, std::size_t count,
-      std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
-    core::kafka::ConsumerOptions o;
-    o.brokers = kafkaBrokers();
-    o.group_id = uniqueName("it-reader");
-    o.topics = {topic};
-    auto consumer = core::kafka::Consumer::create(o);
-    REQUIRE(consumer.ok());
-    std::vector<core::kafka::ConsumedMessage> out;
-    const auto take = [&]() {
-      auto m = (*consumer)->poll(200);
-      if (m.ok() && m->has_value()) out.push_back(std::move(**m));
-    };
-    waitUntil(
-        [&]() {
-          take();
-          return out.size() >= count;
-        },
-        timeout, std::chrono::milliseconds(0));
-    waitUntil(
-        [&]() {
-          take();
-          return false;
-        },
-        std::chrono::milliseconds(1000), std::chrono::milliseconds(0));
-    return out;
   }
 
   core::domain::NotificationEvent decode(const core::kafka::ConsumedMessage& m) const {

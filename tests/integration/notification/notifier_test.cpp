@@ -116,7 +116,7 @@ TEST_CASE(
     REQUIRE(testing::waitUntil([&]() { return down.metric("notification_retried_total") == 1; }));
     CHECK(down.metric("notification_sent_total") == 0);
   }
-  const auto retried = f.readTopic(f.retryTopic(), 1);
+  const auto retried = testing::readTopic(f.retryTopic(), 1);
   REQUIRE(retried.size() == 1);
   const auto r = f.decode(retried[0]);
   CHECK(r.id == e.id);
@@ -164,7 +164,7 @@ TEST_CASE("a recipient the server rejects with 550 goes to FAILED at once, with 
       [&]() { return worker.metric("notification_failed_total{reason=\"permanent\"}") == 1; }));
   CHECK(worker.metric("notification_retried_total") == 0);
   CHECK(rejecting.rejected() == 1);
-  const auto failed = f.readTopic(f.failedTopic(), 1);
+  const auto failed = testing::readTopic(f.failedTopic(), 1);
   REQUIRE(failed.size() == 1);
   const auto event = f.decode(failed[0]);
   CHECK(event.id == e.id);
@@ -173,7 +173,7 @@ TEST_CASE("a recipient the server rejects with 550 goes to FAILED at once, with 
   CHECK(event.retry_log[0].find("550") != std::string::npos);
   CHECK_FALSE(event.not_before.has_value());
   CHECK(f.logStatus(e.id) == "failed");
-  CHECK(f.readTopic(f.retryTopic(), 1, std::chrono::seconds(2)).empty());
+  CHECK(testing::readTopic(f.retryTopic(), 1, std::chrono::seconds(2)).empty());
 }
 
 TEST_CASE("an invalid address goes to FAILED without any SMTP attempt") {
@@ -189,7 +189,7 @@ TEST_CASE("an invalid address goes to FAILED without any SMTP attempt") {
   REQUIRE(testing::waitUntil(
       [&]() { return worker.metric("notification_failed_total{reason=\"invalid_event\"}") == 1; }));
   CHECK(server.rejected() == 0);
-  auto failed = f.readTopic(f.failedTopic(), 2);
+  auto failed = testing::readTopic(f.failedTopic(), 2);
   REQUIRE(failed.size() == 2);
   // Two keys, two lanes: either may reach FAILED first.
   if (failed[0].payload == "{ this is not json") std::swap(failed[0], failed[1]);
@@ -206,7 +206,7 @@ TEST_CASE("past the attempt limit the event goes to FAILED with every attempt in
     return worker.metric("notification_failed_total{reason=\"attempts_exhausted\"}") == 1;
   }));
   CHECK(worker.metric("notification_retried_total") == 2);
-  const auto failed = f.readTopic(f.failedTopic(), 1);
+  const auto failed = testing::readTopic(f.failedTopic(), 1);
   REQUIRE(failed.size() == 1);
   const auto event = f.decode(failed[0]);
   CHECK(event.retries == 3);
@@ -215,7 +215,7 @@ TEST_CASE("past the attempt limit the event goes to FAILED with every attempt in
     CHECK(event.retry_log[static_cast<std::size_t>(i)].rfind(
               "attempt " + std::to_string(i + 1) + " at ", 0) == 0);
   }
-  CHECK(f.readTopic(f.retryTopic(), 2).size() == 2);
+  CHECK(testing::readTopic(f.retryTopic(), 2).size() == 2);
   CHECK(f.logStatus(e.id) == "failed");
 }
 
@@ -251,7 +251,7 @@ TEST_CASE("an SMTP server that never answers times out, and the event goes to th
     REQUIRE(testing::waitUntil([&]() { return worker.metric("notification_retried_total") >= 1; }));
   }
   ::close(silent);
-  const auto retried = f.readTopic(f.retryTopic(), 1);
+  const auto retried = testing::readTopic(f.retryTopic(), 1);
   REQUIRE_FALSE(retried.empty());
   const auto event = f.decode(retried[0]);
   CHECK(event.id == e.id);
@@ -272,11 +272,11 @@ TEST_CASE("a 451 reply is transient: the event goes to the retry topic, not to F
     REQUIRE(testing::waitUntil([&]() { return worker.metric("notification_retried_total") == 1; }));
     CHECK(worker.metric("notification_failed_total{reason=\"permanent\"}") == 0);
   }
-  const auto retried = f.readTopic(f.retryTopic(), 1);
+  const auto retried = testing::readTopic(f.retryTopic(), 1);
   REQUIRE(retried.size() == 1);
   const auto event = f.decode(retried[0]);
   CHECK(event.retries == 1);
   REQUIRE(event.retry_log.size() == 1);
   CHECK(event.retry_log[0].find("451") != std::string::npos);
-  CHECK(f.readTopic(f.failedTopic(), 1, std::chrono::seconds(2)).empty());
+  CHECK(testing::readTopic(f.failedTopic(), 1, std::chrono::seconds(2)).empty());
 }

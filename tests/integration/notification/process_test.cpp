@@ -3,12 +3,14 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
+
 #include "integration/notification/worker_process.hpp"
 #include "support/http_client.hpp"
 
+using testing::ChildProcess;
 using testing::mailsContaining;
 using testing::NotificationFixture;
-using testing::WorkerProcess;
 
 namespace {
 
@@ -34,7 +36,7 @@ TEST_CASE("kill -9 of the worker mid-stream, then a restart: every e-mail is sen
     // One session: with several, another mail may be inside its window.
     auto args = testing::workerArgs(f, proxy.url(), group);
     args.insert(args.end(), {"--smtp-sessions", "1"});
-    WorkerProcess first(args);
+    ChildProcess first(testing::notificationWorkerCommand(args));
     REQUIRE_MESSAGE(testing::waitUntil([&]() { return f.sentCount() >= 4 || !first.running(); },
                                        std::chrono::seconds(60), std::chrono::milliseconds(0)),
                     first.output());
@@ -44,7 +46,8 @@ TEST_CASE("kill -9 of the worker mid-stream, then a restart: every e-mail is sen
   CHECK(before_restart >= 4);
   CHECK(before_restart < kEvents);  // it really died mid-stream
 
-  WorkerProcess second(testing::workerArgs(f, testing::realSmtpUrl(), group));
+  ChildProcess second(
+      testing::notificationWorkerCommand(testing::workerArgs(f, testing::realSmtpUrl(), group)));
   REQUIRE_MESSAGE(
       testing::waitUntil([&]() { return f.sentCount() == kEvents; }, std::chrono::seconds(60)),
       second.output());
@@ -69,14 +72,15 @@ TEST_CASE(
   {
     auto args = testing::workerArgs(f, proxy.url(), group);
     args.insert(args.end(), {"--smtp-sessions", std::to_string(kSessions)});
-    WorkerProcess first(args);
+    ChildProcess first(testing::notificationWorkerCommand(args));
     REQUIRE_MESSAGE(testing::waitUntil([&]() { return f.sentCount() >= 10 || !first.running(); },
                                        std::chrono::seconds(60), std::chrono::milliseconds(0)),
                     first.output());
     CHECK(first.stop(SIGKILL) == 128 + SIGKILL);
   }
   CHECK(f.sentCount() < kEvents);  // it really died mid-stream
-  WorkerProcess second(testing::workerArgs(f, testing::realSmtpUrl(), group));
+  ChildProcess second(
+      testing::notificationWorkerCommand(testing::workerArgs(f, testing::realSmtpUrl(), group)));
   REQUIRE_MESSAGE(
       testing::waitUntil([&]() { return f.sentCount() == kEvents; }, std::chrono::seconds(60)),
       second.output());
@@ -140,7 +144,7 @@ TEST_CASE(
   CHECK(testing::runCommand(base).output.find("redrive: 0 event(s) to move") != std::string::npos);
 
   // On the main topic: the originals and one fresh copy of each.
-  const auto main = f.readTopic(f.topic(), 4);
+  const auto main = testing::readTopic(f.topic(), 4);
   REQUIRE(main.size() == 4);
   for (std::size_t i = 2; i < 4; ++i) {
     const auto event = f.decode(main[i]);
@@ -212,7 +216,8 @@ TEST_CASE("a database without the notifications tables is refused with exit 1") 
 TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM") {
   NotificationFixture f;
   const std::string tag = testing::uniqueName("process");
-  WorkerProcess worker(testing::workerArgs(f, testing::realSmtpUrl(), f.topic() + "-process"));
+  ChildProcess worker(testing::notificationWorkerCommand(
+      testing::workerArgs(f, testing::realSmtpUrl(), f.topic() + "-process")));
   REQUIRE_MESSAGE(testing::waitUntil([&]() { return worker.metricsPort() > 0; }), worker.output());
   testing::HttpClient http("http://127.0.0.1:" + std::to_string(worker.metricsPort()));
   CHECK(http.get("/healthz").status == 200);
@@ -251,7 +256,7 @@ TEST_CASE("SMTP credentials never reach the log or the retry log") {
   }
   const auto e = NotificationFixture::event(testing::uniqueName("credentials"));
   f.produce(e);
-  WorkerProcess worker(args);
+  ChildProcess worker(testing::notificationWorkerCommand(args));
   REQUIRE_MESSAGE(testing::waitUntil([&]() { return worker.metricsPort() > 0; }), worker.output());
   testing::HttpClient http("http://127.0.0.1:" + std::to_string(worker.metricsPort()));
   REQUIRE(testing::waitUntil([&]() {
@@ -262,7 +267,7 @@ TEST_CASE("SMTP credentials never reach the log or the retry log") {
   CHECK(log.find("smtp=smtp://***@127.0.0.1:" + port) != std::string::npos);
   CHECK(log.find("flag-secret-42") == std::string::npos);
   CHECK(log.find("url-secret-77") == std::string::npos);
-  const auto retried = f.readTopic(f.retryTopic(), 1);
+  const auto retried = testing::readTopic(f.retryTopic(), 1);
   REQUIRE(retried.size() == 1);
   CHECK(retried[0].payload.find("flag-secret-42") == std::string::npos);
   CHECK(retried[0].payload.find("url-secret-77") == std::string::npos);

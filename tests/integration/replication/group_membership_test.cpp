@@ -20,7 +20,7 @@ struct Member {
   std::string log = (std::filesystem::temp_directory_path() /
                      (testing::uniqueName("replication-member") + ".log"))
                         .string();
-  std::unique_ptr<testing::WorkerProcess> process;
+  std::unique_ptr<testing::ChildProcess> process;
 
   // 1 when the worker holds the partition, 0 when not, -1 when it cannot tell.
   int assigned() const {
@@ -73,19 +73,19 @@ TEST_CASE("a worker killed with -9 and restarted under the same instance id resu
   f.produce(CrudEventType::kCreated, 1, 1);
   f.flush();
   {
-    testing::WorkerProcess first(args, member.log);
-    REQUIRE_MESSAGE(f.waitForStoredOffset(group, 1), first.log());
+    testing::ChildProcess first(testing::replicationWorkerCommand(args), member.log);
+    REQUIRE_MESSAGE(f.waitForStoredOffset(group, 1), first.output());
     first.signal(SIGKILL);
-    REQUIRE(first.wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+    REQUIRE(first.waitExit(std::chrono::seconds(10)) == 128 + SIGKILL);
   }
   // Without static membership the group would wait the old session's 30 s.
-  testing::WorkerProcess restarted(args, member.log);
+  testing::ChildProcess restarted(testing::replicationWorkerCommand(args), member.log);
   const auto started = std::chrono::steady_clock::now();
   f.produce(CrudEventType::kUpdated, 1, 2);
   f.flush();
   const bool resumed = f.waitForStoredOffset(group, 2, std::chrono::seconds(5));
   MESSAGE("resumed " << secondsSince(started) << " s after the restart");
-  CHECK_MESSAGE(resumed, restarted.log());
+  CHECK_MESSAGE(resumed, restarted.output());
   CHECK(f.row(1)->version == 2);
 }
 
@@ -94,8 +94,9 @@ TEST_CASE("a member that never comes back is replaced by another within the sess
   const auto group = testing::uniqueName("it-static");
   std::vector<Member> members(2);
   for (std::size_t i = 0; i < members.size(); ++i) {
-    members[i].process = std::make_unique<testing::WorkerProcess>(
-        memberArgs(f, group, "replica-" + std::to_string(i + 1), members[i].port, "6000"),
+    members[i].process = std::make_unique<testing::ChildProcess>(
+        testing::replicationWorkerCommand(
+            memberArgs(f, group, "replica-" + std::to_string(i + 1), members[i].port, "6000")),
         members[i].log);
   }
   // One partition: one member holds it once the group has settled.
@@ -107,7 +108,7 @@ TEST_CASE("a member that never comes back is replaced by another within the sess
   REQUIRE(f.waitForStoredOffset(group, 1));
 
   members[holder].process->signal(SIGKILL);
-  REQUIRE(members[holder].process->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+  REQUIRE(members[holder].process->waitExit(std::chrono::seconds(10)) == 128 + SIGKILL);
   const auto killed = std::chrono::steady_clock::now();
   f.produce(CrudEventType::kUpdated, 1, 2);
   f.flush();
@@ -115,7 +116,7 @@ TEST_CASE("a member that never comes back is replaced by another within the sess
   const bool taken_over = f.waitForStoredOffset(group, 2, std::chrono::seconds(15));
   MESSAGE("the other member applied the next event " << secondsSince(killed)
                                                      << " s after the holder was killed");
-  CHECK_MESSAGE(taken_over, members[1 - holder].process->log());
+  CHECK_MESSAGE(taken_over, members[1 - holder].process->output());
   CHECK(members[1 - holder].assigned() == 1);
 }
 
@@ -126,8 +127,9 @@ TEST_CASE("two members on 4 partitions: kills and rebalances keep each customer'
   constexpr int kVersions = 6;
   std::vector<Member> members(2);
   const auto start = [&](std::size_t i) {
-    members[i].process = std::make_unique<testing::WorkerProcess>(
-        memberArgs(f, group, "member-" + std::to_string(i + 1), members[i].port, "6000"),
+    members[i].process = std::make_unique<testing::ChildProcess>(
+        testing::replicationWorkerCommand(
+            memberArgs(f, group, "member-" + std::to_string(i + 1), members[i].port, "6000")),
         members[i].log);
   };
   start(0);
@@ -151,12 +153,12 @@ TEST_CASE("two members on 4 partitions: kills and rebalances keep each customer'
     f.flush();
     if (version == 2) {
       members[0].process->signal(SIGKILL);
-      REQUIRE(members[0].process->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+      REQUIRE(members[0].process->waitExit(std::chrono::seconds(10)) == 128 + SIGKILL);
       start(0);  // static membership: back at once
     }
     if (version == 4) {
       members[1].process->signal(SIGKILL);
-      REQUIRE(members[1].process->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+      REQUIRE(members[1].process->waitExit(std::chrono::seconds(10)) == 128 + SIGKILL);
       members[1].process.reset();  // never comes back: member 0 takes all 4
     }
   }
@@ -164,7 +166,8 @@ TEST_CASE("two members on 4 partitions: kills and rebalances keep each customer'
     return f.scalar("SELECT count(*) FROM customers WHERE version = " +
                     std::to_string(kVersions)) == kCustomers;
   };
-  REQUIRE_MESSAGE(testing::waitUntil(latest, std::chrono::seconds(60)), members[0].process->log());
+  REQUIRE_MESSAGE(testing::waitUntil(latest, std::chrono::seconds(60)),
+                  members[0].process->output());
   CHECK(members[0].assigned() == 4);
   for (int id = 1; id <= kCustomers; ++id) {
     CAPTURE(id);

@@ -54,7 +54,7 @@ TEST_CASE("malformed CRUD messages go to the DLQ with their reason and the next 
   CHECK(f.scalar("SELECT count(*) FROM customers") == 1);
   CHECK(worker.replicator.stats().dead_lettered == cases.size());
 
-  const auto letters = f.readTopic(f.dlq(), cases.size());
+  const auto letters = testing::readTopic(f.dlq(), cases.size());
   REQUIRE(letters.size() == cases.size());
   std::map<std::string, std::string> error_by_offset;
   for (const auto& letter : letters) {

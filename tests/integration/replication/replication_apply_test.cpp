@@ -185,7 +185,7 @@ TEST_CASE(
   CHECK_FALSE(f.row(4));
   CHECK(worker.replicator.stats().dead_lettered == 4);
 
-  const auto letters = f.readTopic(f.dlq(), 4);
+  const auto letters = testing::readTopic(f.dlq(), 4);
   REQUIRE(letters.size() == 4);
   std::map<std::string, std::string> errors_by_offset;
   for (const auto& letter : letters) {

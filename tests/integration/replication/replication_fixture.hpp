@@ -5,16 +5,12 @@
 // process.
 
 #include <doctest/doctest.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +20,8 @@
 #include "core/kafka/admin.hpp"
 #include "core/kafka/consumer.hpp"
 #include "core/kafka/producer.hpp"
+#include "support/child_process.hpp"
+#include "support/kafka_reader.hpp"
 #include "support/test_env.hpp"
 #include "workers/replication/replicator.hpp"
 
@@ -219,25 +217,6 @@ class ReplicationFixture {
     return text("SELECT md5(string_agg(c::text, E'\\n' ORDER BY id)) FROM customers c");
   }
 
-  // Everything on a topic from the beginning, until `count` messages arrived.
-  std::vector<core::kafka::ConsumedMessage> readTopic(const std::string& topic, std::size_t count) {
-    core::kafka::ConsumerOptions options;
-    options.brokers = kafkaBrokers();
-    options.group_id = uniqueName("it-reader");
-    options.topics = {topic};
-    auto consumer = core::kafka::Consumer::create(options);
-    REQUIRE(consumer.ok());
-    std::vector<core::kafka::ConsumedMessage> out;
-    waitUntil(
-        [&]() {
-          auto m = (*consumer)->poll(200);
-          if (m.ok() && m->has_value()) out.push_back(std::move(**m));
-          return out.size() >= count;
-        },
-        std::chrono::seconds(60), std::chrono::milliseconds(0));
-    return out;
-  }
-
   const TempDatabase& replica() const { return replica_; }
   const std::string& topic() const { return topic_; }
   const std::string& dlq() const { return dlq_; }
@@ -270,65 +249,11 @@ class RunningReplicator {
   std::thread thread_;
 };
 
-// The real executable as a child process, its output in a log file.
-class WorkerProcess {
- public:
-  WorkerProcess(const std::vector<std::string>& args, const std::string& log_path)
-      : log_path_(log_path) {
-    const std::string binary = binaryPath("src/workers/replication/replication-worker");
-    std::vector<std::string> argv_text = {binary};
-    argv_text.insert(argv_text.end(), args.begin(), args.end());
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-      }
-      std::vector<char*> argv;
-      for (auto& a : argv_text) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~WorkerProcess() {
-    if (running()) {
-      ::kill(pid_, SIGKILL);
-      (void)wait(std::chrono::seconds(10));
-    }
-  }
-  WorkerProcess(const WorkerProcess&) = delete;
-  WorkerProcess& operator=(const WorkerProcess&) = delete;
-
-  bool running() const { return pid_ > 0 && !exit_code_; }
-  void signal(int signal_number) { ::kill(pid_, signal_number); }
-  // The exit code (128 + signal when killed), or nullopt if still running at the deadline.
-  std::optional<int> wait(std::chrono::milliseconds timeout) {
-    waitUntil(
-        [&]() {
-          if (exit_code_) return true;
-          int status = 0;
-          if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-          }
-          return exit_code_.has_value();
-        },
-        timeout, std::chrono::milliseconds(20));
-    return exit_code_;
-  }
-  std::string log() const {
-    std::ifstream in(log_path_);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
- private:
-  std::string log_path_;
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
-};
+// The replication-worker binary with `args`, for testing::ChildProcess.
+inline std::vector<std::string> replicationWorkerCommand(const std::vector<std::string>& args) {
+  std::vector<std::string> command = {binaryPath("src/workers/replication/replication-worker")};
+  command.insert(command.end(), args.begin(), args.end());
+  return command;
+}
 
 }  // namespace testing

@@ -78,20 +78,21 @@ TEST_CASE(
   const auto log = logPath("replication-kill");
   std::int64_t at_kill = -1;
   {
-    testing::WorkerProcess worker(args, log);
+    testing::ChildProcess worker(testing::replicationWorkerCommand(args), log);
     REQUIRE(testing::waitUntil([&]() { return f.storedOffset(group) > 0; },
                                std::chrono::seconds(60), std::chrono::milliseconds(5)));
     worker.signal(SIGKILL);
-    REQUIRE(worker.wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+    REQUIRE(worker.waitExit(std::chrono::seconds(10)) == 128 + SIGKILL);
     at_kill = f.storedOffset(group);
   }
   CAPTURE(at_kill);
   CHECK(at_kill < total);  // it really died in the middle
 
-  testing::WorkerProcess restarted(args, log);
-  REQUIRE_MESSAGE(f.waitForStoredOffset(group, total, std::chrono::seconds(120)), restarted.log());
+  testing::ChildProcess restarted(testing::replicationWorkerCommand(args), log);
+  REQUIRE_MESSAGE(f.waitForStoredOffset(group, total, std::chrono::seconds(120)),
+                  restarted.output());
   restarted.signal(SIGTERM);
-  CHECK(restarted.wait(std::chrono::seconds(20)) == 0);
+  CHECK(restarted.waitExit(std::chrono::seconds(20)) == 0);
 
   // No row applied more often than it has versions, and the last event of
   // each customer is where its row came from.
@@ -113,21 +114,22 @@ TEST_CASE("SIGTERM finishes and records the current batch, then exits 0") {
   f.flush();
   const std::string group = testing::uniqueName("it-group");
   const auto log = logPath("replication-term");
-  testing::WorkerProcess worker(
-      {"--replica-database-url", f.replica().url(), "--brokers", testing::kafkaBrokers(), "--topic",
-       f.topic(), "--dlq-topic", f.dlq(), "--group-id", group, "--batch-size", "10",
-       "--metrics-address", "127.0.0.1:0"},
+  testing::ChildProcess worker(
+      testing::replicationWorkerCommand({"--replica-database-url", f.replica().url(), "--brokers",
+                                         testing::kafkaBrokers(), "--topic", f.topic(),
+                                         "--dlq-topic", f.dlq(), "--group-id", group,
+                                         "--batch-size", "10", "--metrics-address", "127.0.0.1:0"}),
       log);
   REQUIRE(testing::waitUntil([&]() { return f.storedOffset(group) > 0; }, std::chrono::seconds(60),
                              std::chrono::milliseconds(5)));
   worker.signal(SIGTERM);
-  REQUIRE(worker.wait(std::chrono::seconds(20)) == 0);
+  REQUIRE(worker.waitExit(std::chrono::seconds(20)) == 0);
   // What it recorded is exactly what it applied: stored offset = rows.
   const auto stored = f.storedOffset(group);
   CHECK(stored > 0);
   CHECK(f.scalar("SELECT count(*) FROM customers") == stored);
-  CHECK(worker.log().find("finishing the current batch") != std::string::npos);
-  CHECK(worker.log().find("stopped: applied=") != std::string::npos);
+  CHECK(worker.output().find("finishing the current batch") != std::string::npos);
+  CHECK(worker.output().find("stopped: applied=") != std::string::npos);
   std::filesystem::remove(log);
 }
 
