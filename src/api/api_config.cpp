@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <fstream>
 
-#include "api/customer_input.hpp"
 #include "api/edge_policy.hpp"
+#include "api/text.hpp"
 #include "core/app/main_support.hpp"
 #include "core/logging/logging.hpp"
 

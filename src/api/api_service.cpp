@@ -2,11 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "api/http_errors.hpp"
-#include "api/openapi.hpp"
+#include "api/text.hpp"
 #include "api/url.hpp"
 #include "core/logging/logging.hpp"
 #include "core/text/utf8.hpp"
@@ -14,13 +11,6 @@
 namespace api {
 
 namespace {
-
-constexpr const char* kCustomersPath = "/api/customers";
-
-std::string normalise(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
 
 bool isCleanText(const std::string& text) {
   if (!core::text::isStorableText(text)) return false;
@@ -58,16 +48,17 @@ bool constantTimeEquals(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-const char* mimeOf(const std::filesystem::path& path) {
-  const auto ext = path.extension().string();
-  if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js") return "text/javascript; charset=utf-8";
-  if (ext == ".css") return "text/css; charset=utf-8";
-  if (ext == ".json") return "application/json";
-  if (ext == ".svg") return "image/svg+xml";
-  if (ext == ".png") return "image/png";
-  if (ext == ".ico") return "image/x-icon";
-  return "application/octet-stream";
+// Nothing escapes into the server's threads: an unexpected exception is
+// logged once and answered with a 500.
+template <typename Answer>
+auto safely(const HttpRequest& request, const Answer& answer) -> decltype(answer()) {
+  try {
+    return answer();
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled error request_id={} method={} path={}: {}", request.request_id,
+                  request.method, core::logging::printable(request.path), e.what());
+    return errorResponse(500, "internal", "internal error; see the server log");
+  }
 }
 
 }  // namespace
@@ -85,7 +76,8 @@ ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics,
         auto edge = options_.edge;
         edge.authentication_on = !options_.tokens.empty();
         return edge;
-      }()) {
+      }()),
+      routes_(apiRoutes()) {
   if (options_.workers == 0) return;
   workers_ = std::make_unique<WorkerPool>(options_.workers);
   metrics_.gauge("api_worker_queue_length", "Requests waiting for a worker thread",
@@ -103,7 +95,13 @@ ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics,
 
 ApiService::~ApiService() = default;
 
-void ApiService::serve(HttpRequest request, Respond respond_plain) {
+RoutedRequest ApiService::route(HttpRequest request) const {
+  auto match = routes_.match(request.method, request.path);
+  return RoutedRequest{std::move(request), std::move(match)};
+}
+
+void ApiService::serve(RoutedRequest routed, Respond respond_plain) {
+  const HttpRequest& request = routed.request;
   Respond respond = [this, origin = request.header("origin"),
                      respond_plain = std::move(respond_plain)](HttpResponse response,
                                                                const std::string& actor) {
@@ -114,15 +112,19 @@ void ApiService::serve(HttpRequest request, Respond respond_plain) {
     respond(std::move(*screened), request.actor);
     return;
   }
-  const std::string path = normalise(request.path);
-  const bool uses_database = path == "/readyz" || path == "/api" || path.rfind("/api/", 0) == 0;
-  if (!uses_database || !workers_) {
-    auto response = handle(request);
+  if (auto refused = safely(request, [&] { return refusal(routed.request, routed.match); })) {
+    respond(std::move(*refused), request.actor);
+    return;
+  }
+  const RunsOn runs_on = routed.match.route->runs_on;
+  if (runs_on == RunsOn::kCaller || !workers_) {
+    auto response = answer(routed);
     respond(std::move(response), request.actor);
     return;
   }
-  if (reads_) {
-    if (auto id = customerRead(request)) {
+  if (runs_on == RunsOn::kReader && reads_) {
+    // An id that is not one goes to a worker, whose handler answers the 400.
+    if (const auto id = parseId(routed.match.params.id)) {
       reads_->submit(*id, [respond = std::move(respond), id = *id,
                            actor = request.actor](BatchedReads::Found found) {
         respond(CustomerHandlers::getResponse(id, found), actor);
@@ -130,35 +132,30 @@ void ApiService::serve(HttpRequest request, Respond respond_plain) {
       return;
     }
   }
-  workers_->post([this, request = std::move(request), respond = std::move(respond)]() mutable {
-    auto response = handle(request);
-    respond(std::move(response), request.actor);
+  workers_->post([this, routed = std::move(routed), respond = std::move(respond)]() mutable {
+    auto response = answer(routed);
+    respond(std::move(response), routed.request.actor);
   });
 }
 
-std::optional<std::int64_t> ApiService::customerRead(HttpRequest& request) const {
-  const std::string prefix = std::string(kCustomersPath) + "/";
-  const std::string path = normalise(request.path);
-  if (request.method != "GET" || path.rfind(prefix, 0) != 0) return std::nullopt;
-  // handle() answers (or refuses) anything else: a body, bad auth, query parameters.
-  if (!request.body.empty() || !request.query.empty() || authenticate(request)) {
-    return std::nullopt;
+std::optional<HttpResponse> ApiService::refusal(HttpRequest& request,
+                                                const RouteMatch& match) const {
+  if (auto refused = refuseUncleanText(request)) return refused;
+  if (match.access == Access::kToken) {
+    if (auto denied = authenticate(request)) return denied;
+    if (request.body.size() > options_.max_body_bytes) {
+      return errorResponse(
+          413, "payload_too_large",
+          "request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes");
+    }
   }
-  return parseId(path.substr(prefix.size()));
+  if (!match.route) return methodNotAllowed(match.allow);
+  return std::nullopt;
 }
 
-std::string ApiService::routeOf(const std::string& raw_path) {
-  const std::string path = normalise(raw_path);
-  if (path == kCustomersPath) return path;
-  if (path.rfind(std::string(kCustomersPath) + "/", 0) == 0 &&
-      path.find('/', std::string(kCustomersPath).size() + 1) == std::string::npos) {
-    return "/api/customers/{id}";
-  }
-  if (path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/openapi.json") {
-    return path;
-  }
-  if (path.rfind("/api/", 0) == 0) return "/api/unmatched";
-  return "/static";
+HttpResponse ApiService::answer(RoutedRequest& routed) const {
+  return safely(routed.request,
+                [&] { return routed.match.route->handler(routed.request, routed.match.params); });
 }
 
 void ApiService::record(const std::string& route, const std::string& method, int status,
@@ -169,16 +166,6 @@ void ApiService::record(const std::string& route, const std::string& method, int
       .increment();
   metrics_.histogram("http_request_duration_seconds", "HTTP request latency", {{"route", route}})
       .observe(std::chrono::duration<double>(elapsed).count());
-}
-
-HttpResponse ApiService::handle(HttpRequest& request) {
-  try {
-    return dispatch(request);
-  } catch (const std::exception& e) {
-    spdlog::error("unhandled error request_id={} method={} path={}: {}", request.request_id,
-                  request.method, core::logging::printable(request.path), e.what());
-    return errorResponse(500, "internal", "internal error; see the server log");
-  }
 }
 
 std::optional<HttpResponse> ApiService::authenticate(HttpRequest& request) const {
@@ -196,89 +183,6 @@ std::optional<HttpResponse> ApiService::authenticate(HttpRequest& request) const
   }
   return errorResponse(401, "unauthorized", "a valid bearer token is required")
       .with("WWW-Authenticate", "Bearer");
-}
-
-HttpResponse ApiService::dispatch(HttpRequest& request) {
-  if (auto refused = refuseUncleanText(request)) return *refused;
-  const std::string path = normalise(request.path);
-  if (path == "/healthz") {
-    if (request.method != "GET") return methodNotAllowed("GET");
-    return HttpResponse{200, "application/json", {}, R"({"status":"ok"})"};
-  }
-  if (path == "/readyz") {
-    if (request.method != "GET") return methodNotAllowed("GET");
-    if (auto ready = store_.ping(); !ready) {
-      return errorResponse(503, "unavailable", "database unreachable: " + ready.error().message);
-    }
-    return HttpResponse{200, "application/json", {}, R"({"status":"ready"})"};
-  }
-  if (path == "/metrics") {
-    if (request.method != "GET") return methodNotAllowed("GET");
-    return HttpResponse{200, "text/plain; version=0.0.4", {}, metrics_.render()};
-  }
-  if (path == "/openapi.json") {
-    if (request.method != "GET") return methodNotAllowed("GET");
-    return HttpResponse{200, "application/json", {}, openApiDocument()};
-  }
-  if (path == kCustomersPath || path.rfind(std::string(kCustomersPath) + "/", 0) == 0 ||
-      path.rfind("/api/", 0) == 0 || path == "/api") {
-    if (auto denied = authenticate(request)) return *denied;
-    if (request.body.size() > options_.max_body_bytes) {
-      return errorResponse(
-          413, "payload_too_large",
-          "request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes");
-    }
-    if (path == kCustomersPath) return customers(request, "");
-    if (path.rfind(std::string(kCustomersPath) + "/", 0) == 0) {
-      return customers(request, path.substr(std::string(kCustomersPath).size() + 1));
-    }
-    return errorResponse(404, "not_found", "no API resource at " + request.path);
-  }
-  return staticFile(request);
-}
-
-HttpResponse ApiService::customers(HttpRequest& request, const std::string& rest) {
-  const std::string& m = request.method;
-  if (rest.empty()) {
-    if (m == "GET") return handlers_.list(request);
-    if (m == "POST") return handlers_.create(request);
-    return methodNotAllowed("GET, POST");
-  }
-  if (rest.find('/') != std::string::npos) {
-    return errorResponse(404, "not_found", "no API resource at " + request.path);
-  }
-  if (m != "GET" && m != "PUT" && m != "PATCH" && m != "DELETE") {
-    return methodNotAllowed("GET, PUT, PATCH, DELETE");
-  }
-  const auto id = parseId(rest);
-  if (!id) {
-    return errorResponse(400, "bad_request", "customer id must be a positive 64-bit integer",
-                         {{"id", "'" + rest.substr(0, 40) + "' is not a customer id"}});
-  }
-  if (m == "GET") return handlers_.get(request, *id);
-  if (m == "PUT") return handlers_.replace(request, *id);
-  if (m == "PATCH") return handlers_.patch(request, *id);
-  return handlers_.remove(request, *id);
-}
-
-HttpResponse ApiService::staticFile(const HttpRequest& request) {
-  if (options_.web_root.empty()) return notFound("page " + request.path);
-  if (request.method != "GET") return methodNotAllowed("GET");
-  std::string relative = request.path == "/" ? "index.html" : request.path.substr(1);
-  // Only plain names under web_root: no "..", no absolute paths, no hidden files.
-  for (const auto& part : std::filesystem::path(relative)) {
-    const auto text = part.string();
-    if (text.empty() || text == ".." || text[0] == '.' || part.is_absolute()) {
-      return notFound("page " + request.path);
-    }
-  }
-  const auto file = options_.web_root / relative;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return notFound("page " + request.path);
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return HttpResponse{200, mimeOf(file), {{"Cache-Control", "no-cache"}}, contents.str()};
 }
 
 }  // namespace api

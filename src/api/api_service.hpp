@@ -1,6 +1,7 @@
 #pragma once
-// Routing and the rules every request goes through (auth, body limit),
-// independent of the HTTP server library.
+// The rules every request goes through (edge policy, clean text, bearer auth,
+// body limit) and the thread that answers it, by its route; independent of
+// the HTTP server library.
 
 #include <chrono>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "api/customer_store.hpp"
 #include "api/edge_policy.hpp"
 #include "api/http_types.hpp"
+#include "api/route_table.hpp"
 #include "api/worker_pool.hpp"
 #include "core/metrics/registry.hpp"
 
@@ -34,6 +36,13 @@ struct ServiceOptions {
   EdgeOptions edge;
 };
 
+// A request and its route, matched once: the server labels the request's
+// metrics with it, the service answers it.
+struct RoutedRequest {
+  HttpRequest request;
+  RouteMatch match;
+};
+
 class ApiService {
  public:
   ApiService(CustomerStore& store, core::metrics::Registry& metrics, ServiceOptions options);
@@ -43,16 +52,15 @@ class ApiService {
 
   // The answer, and who acted (the token's name, or "api").
   using Respond = std::function<void(HttpResponse, const std::string& actor)>;
-  // Answers on the calling thread when no database is involved, otherwise
-  // hands the request to the batched readers or the workers, which call
-  // `respond` on their own thread. Every request gets exactly one answer,
-  // with the edge policy's headers.
-  void serve(HttpRequest request, Respond respond);
-  // Answers on the calling thread. Never throws: an unexpected exception becomes a 500.
-  HttpResponse handle(HttpRequest& request);
+  // Finds the request's route in the API's route table (api_routes.cpp).
+  RoutedRequest route(HttpRequest request) const;
+  // Answers on the calling thread when the route does not use the database,
+  // otherwise hands the request to the batched readers or the workers, which
+  // call `respond` on their own thread. Every request gets exactly one
+  // answer, with the edge policy's headers; an unexpected exception becomes
+  // a 500.
+  void serve(RoutedRequest routed, Respond respond);
 
-  // The route template for metrics labels, e.g. "/api/customers/{id}".
-  static std::string routeOf(const std::string& path);
   void record(const std::string& route, const std::string& method, int status,
               std::chrono::steady_clock::duration elapsed);
   // The security headers, for an answer made before routing (a refused request).
@@ -60,18 +68,21 @@ class ApiService {
   core::metrics::Registry& metrics() { return metrics_; }
 
  private:
-  HttpResponse dispatch(HttpRequest& request);
-  HttpResponse customers(HttpRequest& request, const std::string& rest);
-  HttpResponse staticFile(const HttpRequest& request);
+  // Every endpoint of the API, one row each (api_routes.cpp).
+  RouteTable apiRoutes();
+  // The answer when the request does not reach its handler: text that is not
+  // clean, then (on token routes) no valid token or a body over the limit,
+  // then a method the path does not have.
+  std::optional<HttpResponse> refusal(HttpRequest& request, const RouteMatch& match) const;
   std::optional<HttpResponse> authenticate(HttpRequest& request) const;
-  // The id of an authorised GET /api/customers/{id}, the one request that is batched.
-  std::optional<std::int64_t> customerRead(HttpRequest& request) const;
+  HttpResponse answer(RoutedRequest& routed) const;
 
   CustomerStore& store_;
   CustomerHandlers handlers_;
   core::metrics::Registry& metrics_;
   ServiceOptions options_;
   EdgePolicy edge_;
+  const RouteTable routes_;  // after what its handlers use
   // Declared last: destroyed first, so queued requests finish while the rest is intact.
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<BatchedReads> reads_;

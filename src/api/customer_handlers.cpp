@@ -1,6 +1,9 @@
 #include "api/customer_handlers.hpp"
 
+#include <limits>
+
 #include "api/http_errors.hpp"
+#include "api/text.hpp"
 #include "api/url.hpp"
 #include "core/hash.hpp"
 #include "core/json/codec.hpp"
@@ -58,19 +61,6 @@ std::optional<HttpResponse> requireJson(const HttpRequest& request, bool merge_p
 }
 
 }  // namespace
-
-std::optional<std::int64_t> parseId(const std::string& text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const int digit = c - '0';
-    if (value > (std::numeric_limits<std::int64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  if (value == 0) return std::nullopt;
-  return value;
-}
 
 HttpResponse CustomerHandlers::list(const HttpRequest& request) {
   ListQuery query;

@@ -29,7 +29,4 @@ class CustomerHandlers {
   CustomerStore& store_;
 };
 
-// "42" -> 42; nothing for anything that is not a positive 64-bit integer.
-std::optional<std::int64_t> parseId(const std::string& text);
-
 }  // namespace api

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "api/text.hpp"
 #include "core/json/strict_parse.hpp"
 #include "core/text/utf8.hpp"
 
@@ -104,13 +105,6 @@ void readFields(const rapidjson::Document& doc, bool required, FieldErrors& erro
 }
 
 }  // namespace
-
-std::string trim(const std::string& text) {
-  const char* space = " \t\r\n\f\v";
-  const auto first = text.find_first_not_of(space);
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(space) - first + 1);
-}
 
 std::optional<std::string> checkName(const std::string& name) {
   if (name.empty()) return "must not be blank";

@@ -45,7 +45,4 @@ std::optional<std::string> checkName(const std::string& name);
 std::optional<std::string> checkPhone(const std::string& phone);
 std::optional<std::string> checkEmail(const std::string& email);
 
-// Leading and trailing white space is not part of a value.
-std::string trim(const std::string& text);
-
 }  // namespace api

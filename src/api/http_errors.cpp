@@ -2,9 +2,28 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/request_parser.hpp"
 #include "core/json/codec.hpp"
 
 namespace api {
+
+namespace {
+
+std::string framingErrorCode(int status) {
+  switch (status) {
+    case 408: return "request_timeout";
+    case 413: return "payload_too_large";
+    case 414: return "uri_too_long";
+    case 417: return "expectation_failed";
+    case 431: return "headers_too_large";
+    case 501: return "not_implemented";
+    case 503: return "unavailable";
+    case 505: return "version_not_supported";
+    default: return "bad_request";
+  }
+}
+
+}  // namespace
 
 HttpResponse errorResponse(int status, const std::string& error, const std::string& message,
                            const FieldErrors& fields) {
@@ -64,6 +83,11 @@ HttpResponse notFound(const std::string& what) {
 
 HttpResponse methodNotAllowed(const std::string& allow) {
   return errorResponse(405, "method_not_allowed", "allowed methods: " + allow).with("Allow", allow);
+}
+
+HttpResponse framingRefusal(const FramingError& error) {
+  return errorResponse(error.status, framingErrorCode(error.status), error.message,
+                       {{error.field, error.message}});
 }
 
 }  // namespace api

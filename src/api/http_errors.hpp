@@ -10,6 +10,8 @@
 
 namespace api {
 
+struct FramingError;
+
 // field name -> what is wrong with it
 using FieldErrors = std::map<std::string, std::string>;
 
@@ -23,5 +25,7 @@ HttpResponse errorResponse(const core::Error& error);
 HttpResponse validationFailed(const FieldErrors& fields);
 HttpResponse notFound(const std::string& what);
 HttpResponse methodNotAllowed(const std::string& allow);
+// A request that could not be framed: its status, and the field that is wrong.
+HttpResponse framingRefusal(const FramingError& error);
 
 }  // namespace api

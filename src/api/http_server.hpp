@@ -1,8 +1,9 @@
 #pragma once
-// The Pistache side of the API, kept to this one file pair. Pistache accepts
-// connections, reads and writes bytes and enforces the deadlines; requests are
-// framed by HttpConnection, handed to ApiService, and the HttpResponse is
-// written back from whichever thread answers.
+// The Pistache side of the API (with client_connection.*, nothing else
+// includes Pistache). Pistache accepts connections, reads and writes bytes
+// and enforces the deadlines; requests are framed by HttpConnection, handed to
+// ApiService, and the HttpResponse is written back from whichever thread
+// answers.
 
 #include <chrono>
 #include <cstdint>
@@ -42,7 +43,7 @@ struct ServerOptions {
   std::shared_ptr<AccessLog> access_log;
 };
 
-struct InFlightRequests;
+class InFlightRequests;
 struct ServerContext;
 
 class HttpServer {

@@ -1,9 +1,10 @@
 #include "api/request_parser.hpp"
 
-#include <time.h>
-
 #include <algorithm>
 #include <cctype>
+
+#include "api/http_tokens.hpp"
+#include "api/request_head.hpp"
 
 namespace api {
 
@@ -12,109 +13,6 @@ namespace {
 constexpr std::size_t kMaxBlankLines = 4;  // CRLFs tolerated before a request line
 constexpr std::size_t kMaxMethod = 32;
 constexpr std::size_t kMaxChunkLine = 4096;  // size and extensions
-
-bool isTokenChar(unsigned char c) {
-  if (std::isalnum(c) != 0) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~': return true;
-    default: return false;
-  }
-}
-
-bool isToken(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](unsigned char c) { return isTokenChar(c); });
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-// The comma-separated elements of a list header, trimmed, empty ones dropped.
-std::vector<std::string> listElements(const std::string& value) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= value.size()) {
-    const auto comma = std::min(value.find(',', start), value.size());
-    const auto element = trim(std::string_view(value).substr(start, comma - start));
-    if (!element.empty()) out.push_back(lower(element));
-    start = comma + 1;
-  }
-  return out;
-}
-
-bool allDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(),
-                                      [](unsigned char c) { return std::isdigit(c) != 0; });
-}
-
-// uri-host [":" port], RFC 3986: a reg-name, IPv4 or a bracketed IP literal.
-bool validHost(std::string_view host) {
-  if (host.empty()) return true;  // allowed; the Host allow-list decides
-  std::string_view name = host;
-  std::string_view port;
-  if (host.front() == '[') {
-    const auto close = host.find(']');
-    if (close == std::string_view::npos) return false;
-    const auto literal = host.substr(1, close - 1);
-    if (literal.empty() || !std::all_of(literal.begin(), literal.end(), [](unsigned char c) {
-          return std::isxdigit(c) != 0 || c == ':' || c == '.';
-        })) {
-      return false;
-    }
-    name = {};
-    const auto rest = host.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return false;
-      port = rest.substr(1);
-    }
-  } else if (const auto colon = host.find(':'); colon != std::string_view::npos) {
-    name = host.substr(0, colon);
-    port = host.substr(colon + 1);
-  }
-  const bool name_ok = std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) != 0 ||
-           std::string_view("-._~%!$&'()*+,;=").find(static_cast<char>(c)) !=
-               std::string_view::npos;
-  });
-  if (!name_ok) return false;
-  if (port.empty()) return true;
-  return port.size() <= 5 && allDigits(port) && std::stoul(std::string(port)) <= 65535;
-}
-
-// One of the three HTTP-date forms of RFC 9110 §5.6.7.
-bool validHttpDate(const std::string& value) {
-  for (const char* format :
-       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
-    tm parsed{};
-    const char* end = strptime(value.c_str(), format, &parsed);
-    if (end != nullptr && *end == '\0') return true;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -136,7 +34,11 @@ bool RequestParser::readingBody() const {
 
 RequestParser::Progress RequestParser::refuse(int status, std::string reason, std::string field,
                                               std::string message) {
-  error_ = FramingError{status, std::move(reason), std::move(field), std::move(message)};
+  return refuse(FramingError{status, std::move(reason), std::move(field), std::move(message)});
+}
+
+RequestParser::Progress RequestParser::refuse(FramingError error) {
+  error_ = std::move(error);
   stage_ = Stage::kRefused;
   return Progress::kRefused;
 }
@@ -302,7 +204,7 @@ RequestParser::Progress RequestParser::requestLine(std::string_view line) {
     if (method != "OPTIONS") return refuseLine(400, "'*' is a target for OPTIONS only");
   } else if (target.front() != '/') {
     // absolute-form (RFC 9112 §3.2.2): keep the path and query.
-    const auto scheme = lower(target.substr(0, std::min<std::size_t>(target.size(), 8)));
+    const auto scheme = lowerCase(target.substr(0, std::min<std::size_t>(target.size(), 8)));
     const std::size_t skip = scheme.rfind("http://", 0) == 0    ? 7
                              : scheme.rfind("https://", 0) == 0 ? 8
                                                                 : 0;
@@ -339,90 +241,21 @@ RequestParser::Progress RequestParser::headerLine(std::string_view line, bool tr
     return refuse(431, "headers_too_large", "headers",
                   "more than " + std::to_string(limits_.max_headers) + " header lines");
   }
-  request_.headers.emplace_back(lower(name), std::string(trim(line.substr(colon + 1))));
+  request_.headers.emplace_back(lowerCase(name), std::string(trimBlanks(line.substr(colon + 1))));
   return Progress::kNeedMore;
 }
 
-std::optional<std::string> RequestParser::header(std::string_view name) const {
-  std::optional<std::string> joined;
-  for (const auto& [key, value] : request_.headers) {
-    if (key != name) continue;
-    joined = joined ? *joined + "," + value : value;
-  }
-  return joined;
-}
-
 RequestParser::Progress RequestParser::headEnd() {
-  const auto hosts = std::count_if(request_.headers.begin(), request_.headers.end(),
-                                   [](const auto& h) { return h.first == "host"; });
-  if (hosts == 0 && !request_.http10) {
-    return refuse(400, "bad_host", "Host", "an HTTP/1.1 request must have a Host header");
-  }
-  if (hosts > 1) return refuse(400, "bad_host", "Host", "more than one Host header");
-  if (const auto host = header("host"); host && !validHost(*host)) {
-    return refuse(400, "bad_host", "Host", "the Host header is not host[:port]");
-  }
-  if (const auto date = header("date"); date && !validHttpDate(*date)) {
-    return refuse(400, "bad_header", "Date", "the Date header is not an HTTP date");
-  }
-  if (const auto connection = header("connection")) {
-    const auto options = listElements(*connection);
-    const auto has = [&](const char* option) {
-      return std::find(options.begin(), options.end(), option) != options.end();
-    };
-    request_.keep_alive = request_.http10 ? has("keep-alive") && !has("close") : !has("close");
-  }
-  const auto transfer = header("transfer-encoding");
-  const auto length = header("content-length");
-  bool body_follows = false;
-  if (transfer) {
-    if (request_.http10) {
-      return refuse(400, "bad_framing", "Transfer-Encoding",
-                    "Transfer-Encoding is not allowed in HTTP/1.0");
-    }
-    if (length) {
-      return refuse(400, "bad_framing", "Content-Length",
-                    "a request must not have both Transfer-Encoding and Content-Length");
-    }
-    const auto codings = listElements(*transfer);
-    if (codings.empty() || codings.back() != "chunked") {
-      return refuse(400, "bad_framing", "Transfer-Encoding", "chunked must be the last coding");
-    }
-    if (codings.size() > 1) {
-      return refuse(501, "unsupported_transfer_encoding", "Transfer-Encoding",
-                    "only the chunked transfer coding is supported");
-    }
-    stage_ = Stage::kChunkSize;
-    body_follows = true;
-  } else if (length) {
-    std::optional<std::string> agreed;
-    for (std::size_t start = 0; start <= length->size();) {
-      const auto comma = std::min(length->find(',', start), length->size());
-      const auto element = trim(std::string_view(*length).substr(start, comma - start));
-      if (!allDigits(element) || element.size() > 18) {
-        return refuse(400, "bad_framing", "Content-Length", "Content-Length must be digits");
-      }
-      if (agreed && *agreed != element) {
-        return refuse(400, "bad_framing", "Content-Length", "Content-Length values disagree");
-      }
-      agreed = std::string(element);
-      start = comma + 1;
-    }
-    remaining_ = std::stoull(*agreed);
-    if (remaining_ > limits_.max_body_bytes) {
-      return refuse(413, "body_too_large", "body",
-                    "the body is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
-    }
-    body_follows = remaining_ > 0;
-    stage_ = body_follows ? Stage::kFixedBody : Stage::kComplete;
-  } else {
-    stage_ = Stage::kComplete;
-  }
-  if (const auto expect = header("expect")) {
-    if (lower(trim(*expect)) != "100-continue") {
-      return refuse(417, "expectation_failed", "Expect", "only Expect: 100-continue is supported");
-    }
-    request_.expects_continue = body_follows && !request_.http10;
+  auto verdict = frameHead(request_, limits_);
+  if (auto* refused = std::get_if<FramingError>(&verdict)) return refuse(std::move(*refused));
+  const auto& framing = std::get<HeadFraming>(verdict);
+  request_.keep_alive = framing.keep_alive;
+  request_.expects_continue = framing.expects_continue;
+  remaining_ = framing.length;
+  switch (framing.body) {
+    case BodyFraming::kNone: stage_ = Stage::kComplete; break;
+    case BodyFraming::kLength: stage_ = Stage::kFixedBody; break;
+    case BodyFraming::kChunked: stage_ = Stage::kChunkSize; break;
   }
   return Progress::kNeedMore;
 }
@@ -432,7 +265,7 @@ RequestParser::Progress RequestParser::chunkSize(std::string_view line) {
   while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits])) != 0) {
     ++digits;
   }
-  const auto extension = trim(line.substr(digits));
+  const auto extension = trimBlanks(line.substr(digits));
   if (digits == 0 || digits > 16 || (!extension.empty() && extension.front() != ';')) {
     return refuse(400, "bad_chunk", "body", "a chunk size must be hexadecimal digits");
   }

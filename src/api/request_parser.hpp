@@ -3,12 +3,13 @@
 // where each request on a connection ends and refuses, with the status that
 // fits, whatever it cannot frame safely: a bare LF, a folded or colon-less
 // header, a TLS handshake, two lengths that disagree, a body over the limit
-// (as soon as its length is declared, or as soon as chunks pass it). Pure: no
-// sockets and no Pistache, so every rule is unit-tested.
+// (as soon as its length is declared, or as soon as chunks pass it). This
+// file is the byte-level state machine (request line, header lines, body,
+// chunks); what the header fields mean for the framing is request_head.*.
+// Pure: no sockets and no Pistache, so every rule is unit-tested.
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -96,11 +97,12 @@ class RequestParser {
   // control bytes and lines over the rule's length as soon as they arrive.
   Line nextLine(const LineRule& rule, std::string_view& line);
   Progress refuse(int status, std::string reason, std::string field, std::string message);
+  Progress refuse(FramingError error);
   Progress requestLine(std::string_view line);
   Progress headerLine(std::string_view line, bool trailer);
+  // Applies what the complete header section says (request_head.*).
   Progress headEnd();
   Progress chunkSize(std::string_view line);
-  std::optional<std::string> header(std::string_view name) const;
 
   RequestLimits limits_;
   std::string buffer_;
