@@ -1,21 +1,24 @@
 // The customer-api binary itself: it serves, and SIGTERM stops it cleanly.
 
 #include <doctest/doctest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <regex>
 #include <sstream>
 #include <thread>
 
+#include "support/child_process.hpp"
 #include "support/http_client.hpp"
 #include "support/raw_connection.hpp"
 #include "support/test_env.hpp"
 
 namespace {
+
+using testing::ChildProcess;
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path);
@@ -24,26 +27,21 @@ std::string readFile(const std::string& path) {
   return text.str();
 }
 
-// Starts customer-api with `flags`; its port (0 when it did not start).
-int startApi(pid_t& pid, const std::string& log, const std::vector<std::string>& flags) {
-  const std::string binary = testing::binaryPath("src/api/customer-api");
-  std::vector<std::string> argv = {binary,     "--database-url", testing::pgUrlBase() + "/postgres",
-                                   "--listen", "127.0.0.1:0",    "--log-file",
-                                   log};
+// customer-api on a free port with `flags`, as a child process.
+std::unique_ptr<ChildProcess> startApi(const std::vector<std::string>& flags) {
+  std::vector<std::string> argv = {testing::binaryPath("src/api/customer-api"), "--database-url",
+                                   testing::pgUrlBase() + "/postgres", "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), flags.begin(), flags.end());
-  pid = fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(binary.c_str(), args.data());
-    _exit(127);
-  }
+  return std::make_unique<ChildProcess>(argv);
+}
+
+// The port the API reported in its log (read by `log`); 0 when it did not start.
+int listeningPort(const std::function<std::string()>& log) {
   std::smatch match;
   std::string text;
   const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
   if (!testing::waitUntil([&]() {
-        text = readFile(log);
+        text = log();
         return std::regex_search(text, match, listening);
       })) {
     return 0;
@@ -54,38 +52,13 @@ int startApi(pid_t& pid, const std::string& log, const std::vector<std::string>&
 }  // namespace
 
 TEST_CASE("customer-api serves on the port it reports and exits 0 on SIGTERM") {
-  const std::string log = "/tmp/" + testing::uniqueName("customer-api") + ".log";
-  const std::string binary = testing::binaryPath("src/api/customer-api");
-  const std::string url = testing::pgUrlBase() + "/postgres";
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    freopen(log.c_str(), "w", stderr);
-    execl(binary.c_str(), binary.c_str(), "--database-url", url.c_str(), "--listen", "127.0.0.1:0",
-          "--threads", "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::smatch match;
-  std::string text;
-  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
-  const bool started = testing::waitUntil([&]() {
-    text = readFile(log);
-    return std::regex_search(text, match, listening);
-  });
-  REQUIRE_MESSAGE(started, text);
-  testing::HttpClient http("http://127.0.0.1:" + match[1].str());
+  const auto api = startApi({"--threads", "2"});
+  const int port = listeningPort([&]() { return api->output(); });
+  REQUIRE_MESSAGE(port > 0, api->output());
+  testing::HttpClient http("http://127.0.0.1:" + std::to_string(port));
   CHECK(http.get("/healthz").status == 200);
-
-  REQUIRE(kill(pid, SIGTERM) == 0);
-  int status = -1;
-  const bool exited = testing::waitUntil([&]() { return waitpid(pid, &status, WNOHANG) == pid; },
-                                         std::chrono::seconds(15));
-  if (!exited) kill(pid, SIGKILL);
-  REQUIRE(exited);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  CHECK(readFile(log).find("stopped") != std::string::npos);
-  std::remove(log.c_str());
+  CHECK(api->stop(SIGTERM, std::chrono::seconds(15)) == 0);
+  CHECK(api->output().find("stopped") != std::string::npos);
 }
 
 TEST_CASE("customer-api logs to a rotating file, and its access log is off, sampled or full") {
@@ -98,16 +71,15 @@ TEST_CASE("customer-api logs to a rotating file, and its access log is off, samp
     const std::string access = dir + "/access.log";
     std::remove(log.c_str());
     std::remove(access.c_str());
-    pid_t pid = -1;
-    const int port = startApi(pid, log, flags);
+    std::vector<std::string> all_flags = {"--log-file", log};
+    all_flags.insert(all_flags.end(), flags.begin(), flags.end());
+    const auto api = startApi(all_flags);
+    const int port = listeningPort([&]() { return readFile(log); });
     REQUIRE_MESSAGE(port > 0, readFile(log));
     testing::HttpClient http("http://127.0.0.1:" + std::to_string(port));
     for (int i = 0; i < 39; ++i) CHECK(http.get("/healthz").status == 200);
     CHECK(http.get("/no-such-page%0D%0Aforged%1B[31m").status == 400);
-    REQUIRE(kill(pid, SIGTERM) == 0);
-    int status = -1;
-    REQUIRE(testing::waitUntil([&]() { return waitpid(pid, &status, WNOHANG) == pid; },
-                               std::chrono::seconds(15)));
+    REQUIRE(api->stop(SIGTERM, std::chrono::seconds(15)) == 0);
     return std::make_pair(readFile(log), readFile(access));
   };
   const auto lines = [](const std::string& text) {
@@ -141,8 +113,8 @@ using testing::RawConnection;
 
 TEST_CASE("each refused request is logged once, without its bytes") {
   const std::string log = "/tmp/" + testing::uniqueName("api-refusals") + ".log";
-  pid_t pid = -1;
-  const int port = startApi(pid, log, {});
+  const auto api = startApi({"--log-file", log});
+  const int port = listeningPort([&]() { return readFile(log); });
   REQUIRE_MESSAGE(port > 0, readFile(log));
   const std::vector<std::string> malformed = {
       "GET /healthz HTTP/1.1\r\nHost: localhost\r\nSECRET-NO-COLON\r\n\r\n",
@@ -153,9 +125,7 @@ TEST_CASE("each refused request is logged once, without its bytes") {
     client.send(bytes);
     CHECK(client.readUntilClosed(std::chrono::seconds(2)).second);
   }
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  api->stop(SIGTERM);
   const std::string text = readFile(log);
   std::size_t refusals = 0;
   for (auto at = text.find("refused: "); at != std::string::npos;
@@ -169,10 +139,9 @@ TEST_CASE("each refused request is logged once, without its bytes") {
 
 TEST_CASE("slow and idle connections are closed: headers, body and keep-alive have deadlines") {
   const std::string log = "/tmp/" + testing::uniqueName("api-timeouts") + ".log";
-  pid_t pid = -1;
-  const int port = startApi(pid, log,
-                            {"--header-timeout-ms", "1000", "--body-timeout-ms", "2000",
-                             "--keepalive-timeout-ms", "1500"});
+  const auto api = startApi({"--log-file", log, "--header-timeout-ms", "1000", "--body-timeout-ms",
+                             "2000", "--keepalive-timeout-ms", "1500"});
+  const int port = listeningPort([&]() { return readFile(log); });
   REQUIRE_MESSAGE(port > 0, readFile(log));
 
   SUBCASE("headers that never end (slowloris): 408 and closed") {
@@ -211,8 +180,6 @@ TEST_CASE("slow and idle connections are closed: headers, body and keep-alive ha
     CHECK(seconds > 1.0);  // kept alive for a while, then closed
     CHECK(seconds < 3.5);
   }
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  api->stop(SIGTERM);
   std::remove(log.c_str());
 }
