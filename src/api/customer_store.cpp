@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "core/db/errors.hpp"
+#include "core/db/outbox_row.hpp"
 #include "core/json/codec.hpp"
 
 namespace api {
@@ -56,19 +57,16 @@ constexpr const char* kDelete = LOCKED_OLD_ROW
 constexpr const char* kWhyUnchanged =
     "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE id = $1";
 
-// Both outbox rows in one statement. The CRUD payload learns its own outbox id here.
+// Both outbox rows in one statement, each bound from a core::db::OutboxRow
+// (outboxRow below). The CRUD payload learns its own outbox id here.
 constexpr const char* kInsertOutbox =
     "WITH ids AS (SELECT nextval('outbox_id_seq') AS crud_id, nextval('outbox_id_seq') AS mail_id) "
-    "INSERT INTO outbox (id, topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
-    "event_type, payload, headers) "
-    "SELECT crud_id, $1::text, $3::text, 'customer', $4::bigint, $5::integer, $6::text, "
-    "jsonb_set($7::jsonb, '{outbox_id}', to_jsonb(crud_id)), "
-    "jsonb_build_object('event_id', $8::text, 'event_type', $6::text) FROM ids "
+    "INSERT INTO outbox (id, " OUTBOX_INSERT_COLUMNS
+    ") SELECT crud_id, $1::text, $2::text, $3::text, $4::bigint, $5::integer, $6::text, "
+    "jsonb_set($7::jsonb, '{outbox_id}', to_jsonb(crud_id)), $8::jsonb FROM ids "
     "UNION ALL "
-    "SELECT mail_id, $2::text, $3::text, 'customer', $4::bigint, $5::integer, "
-    "'notification.email', "
-    "$9::jsonb, jsonb_build_object('event_id', $10::text, 'event_type', 'notification.email') FROM "
-    "ids";
+    "SELECT mail_id, $9::text, $10::text, $11::text, $12::bigint, $13::integer, $14::text, "
+    "$15::jsonb, $16::jsonb FROM ids";
 
 #define LIST_BODY(where, order)                                                 \
   "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE NOT deleted AND " where \
@@ -153,11 +151,28 @@ void CustomerStore::prepareStatements(pqxx::connection& c) {
 
 namespace {
 
-void insertOutbox(pqxx::work& tx, const ChangeEvents& events, const Customer& after) {
-  tx.exec_prepared("outbox_insert", events.crud.topic, events.notification.topic,
-                   std::to_string(after.id), after.id, after.version, events.crud.event_type,
-                   events.crud.payload, events.crud.event_id, events.notification.payload,
-                   events.notification.event_id);
+// The outbox row of one event about `after`; the database assigns id and created_at.
+core::db::OutboxRow outboxRow(OutboxRecord event, const Customer& after) {
+  core::db::OutboxRow row;
+  row.topic = std::move(event.topic);
+  row.key = std::to_string(after.id);
+  row.aggregate_type = "customer";
+  row.aggregate_id = after.id;
+  row.aggregate_version = after.version;
+  row.headers = core::db::eventHeaders(event.event_id, event.event_type);
+  row.event_type = std::move(event.event_type);
+  row.payload = std::move(event.payload);
+  return row;
+}
+
+void insertOutbox(pqxx::work& tx, ChangeEvents events, const Customer& after) {
+  const auto crud = outboxRow(std::move(events.crud), after);
+  const auto mail = outboxRow(std::move(events.notification), after);
+  tx.exec_prepared("outbox_insert", crud.topic, crud.key, crud.aggregate_type, crud.aggregate_id,
+                   crud.aggregate_version, crud.event_type, crud.payload,
+                   core::db::encodeHeaders(crud.headers), mail.topic, mail.key, mail.aggregate_type,
+                   mail.aggregate_id, mail.aggregate_version, mail.event_type, mail.payload,
+                   core::db::encodeHeaders(mail.headers));
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "outbox/outbox_session.hpp"
 
-#include <rapidjson/document.h>
-
 #include <pqxx/pqxx>
 
 #include "core/db/connection_url.hpp"
@@ -24,9 +22,8 @@ constexpr const char* kTryLock = "SELECT pg_try_advisory_lock($1)";
   "WITH held AS MATERIALIZED (SELECT aggregate_type, aggregate_id, min(id) AS parked_id " \
   "FROM outbox WHERE (parked_at IS NOT NULL OR attempts > 0) AND published_at IS NULL "   \
   "AND skipped_at IS NULL GROUP BY aggregate_type, aggregate_id) "                        \
-  "SELECT o.id, o.topic, o.kafka_key, o.payload::text, o.headers::text, "                 \
-  "(extract(epoch FROM o.created_at) * 1000000)::bigint, o.attempts "                     \
-  "FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "                   \
+  "SELECT " OUTBOX_ROW_COLUMNS                                                            \
+  " FROM outbox o WHERE o.published_at IS NULL AND o.parked_at IS NULL "                  \
   "AND NOT EXISTS (SELECT 1 FROM held h WHERE h.aggregate_type = o.aggregate_type "       \
   "AND h.aggregate_id = o.aggregate_id AND h.parked_id < o.id) "
 
@@ -57,17 +54,6 @@ constexpr const char* kBacklog =
     "NULL)), 0)::float8, "
     "count(*) FILTER (WHERE parked_at IS NOT NULL AND skipped_at IS NULL) "
     "FROM outbox WHERE published_at IS NULL";
-
-std::vector<std::pair<std::string, std::string>> parseHeaders(const char* json) {
-  std::vector<std::pair<std::string, std::string>> out;
-  rapidjson::Document doc;
-  doc.Parse(json);
-  if (doc.HasParseError() || !doc.IsObject()) return out;
-  for (const auto& m : doc.GetObject()) {
-    if (m.value.IsString()) out.emplace_back(m.name.GetString(), m.value.GetString());
-  }
-  return out;
-}
 
 template <typename T>
 std::string arrayLiteral(const std::vector<T>& values) {
@@ -137,21 +123,18 @@ core::Result<bool> OutboxSession::tryLock(std::int64_t key) {
   });
 }
 
-core::Result<std::vector<OutboxRow>> OutboxSession::pending(
+core::Result<std::vector<core::db::OutboxRow>> OutboxSession::pending(
     std::size_t limit, const std::vector<std::int64_t>& excluding) {
-  return run([&]() -> core::Result<std::vector<OutboxRow>> {
+  return run([&]() -> core::Result<std::vector<core::db::OutboxRow>> {
     pqxx::nontransaction tx(*connection_);
     const auto rows =
         excluding.empty()
             ? tx.exec_prepared("outbox_pending", static_cast<std::int64_t>(limit))
             : tx.exec_prepared("outbox_pending_except", static_cast<std::int64_t>(limit),
                                arrayLiteral(excluding));
-    std::vector<OutboxRow> out;
+    std::vector<core::db::OutboxRow> out;
     out.reserve(rows.size());
-    for (const auto& r : rows) {
-      out.push_back({r[0].as<std::int64_t>(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
-                     parseHeaders(r[4].c_str()), r[5].as<std::int64_t>(), r[6].as<int>()});
-    }
+    for (const auto& r : rows) out.push_back(core::db::readOutboxRow(r));
     return out;
   });
 }

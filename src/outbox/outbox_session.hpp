@@ -10,22 +10,12 @@
 #include <optional>
 #include <pqxx/connection>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "core/db/outbox_row.hpp"
 #include "core/result.hpp"
 
 namespace outbox {
-
-struct OutboxRow {
-  std::int64_t id = 0;
-  std::string topic;
-  std::string key;
-  std::string payload;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::int64_t created_at_micros = 0;
-  int attempts = 0;
-};
 
 struct PublishedMark {
   std::int64_t id = 0;
@@ -56,8 +46,8 @@ class OutboxSession {
 
   // The oldest unpublished, unparked rows in id order, skipping rows of a
   // customer that has an unresolved parked row before them, and `excluding`.
-  core::Result<std::vector<OutboxRow>> pending(std::size_t limit,
-                                               const std::vector<std::int64_t>& excluding = {});
+  core::Result<std::vector<core::db::OutboxRow>> pending(
+      std::size_t limit, const std::vector<std::int64_t>& excluding = {});
   core::Status markPublished(const std::vector<PublishedMark>& marks);
   // Counts a failed attempt; parks the row when `park_now` or when the
   // attempts reach max_attempts. Returns whether it is parked now.

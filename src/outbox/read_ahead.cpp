@@ -6,6 +6,8 @@
 
 namespace outbox {
 
+using core::db::OutboxRow;
+
 ReadAhead::ReadAhead(std::string database_url) : session_(std::move(database_url)) {}
 
 ReadAhead::~ReadAhead() {

@@ -33,13 +33,13 @@ class ReadAhead {
   void start(std::vector<std::int64_t> in_flight, std::size_t limit);
   // The rows of the read started last, once it has finished; nullopt when no
   // read was started or it failed (then the caller simply reads itself).
-  std::optional<std::vector<OutboxRow>> take();
+  std::optional<std::vector<core::db::OutboxRow>> take();
   // Forgets the read in progress, if any.
   void discard();
 
  private:
   OutboxSession session_;
-  std::future<core::Result<std::vector<OutboxRow>>> read_;
+  std::future<core::Result<std::vector<core::db::OutboxRow>>> read_;
 };
 
 }  // namespace outbox

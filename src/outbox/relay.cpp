@@ -3,10 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <map>
-#include <set>
-
-#include "core/domain/timestamp.hpp"
 
 namespace outbox {
 
@@ -32,26 +28,9 @@ constexpr const char* kIdle = "idle";
 
 Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
     : options_(std::move(options)),
-      metrics_(metrics),
+      metrics_(metrics, leader_),
       session_(options_.database_url),
-      read_ahead_(options_.database_url),
-      batch_seconds_(metrics.histogram("outbox_batch_duration_seconds",
-                                       "Time to read, publish and mark one batch")),
-      commit_to_ack_seconds_(metrics.histogram(
-          "outbox_commit_to_ack_seconds", "From outbox created_at to the broker's delivery report",
-          {}, core::metrics::fineLatencyBuckets())),
-      polls_(metrics.counter("outbox_polls_total", "Queries for pending rows")),
-      read_ahead_batches_(metrics.counter("outbox_read_ahead_batches_total",
-                                          "Batches read while the previous one was in flight")) {
-  metrics.gauge("outbox_leader", "1 while this relay holds the leader lock",
-                [this]() { return leader_ ? 1.0 : 0.0; });
-  metrics.gauge("outbox_backlog_rows", "Unpublished, unparked outbox rows",
-                [this]() { return static_cast<double>(backlog_rows_.load()); });
-  metrics.gauge("outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished row",
-                [this]() { return oldest_age_.load(); });
-  metrics.gauge("outbox_parked_rows", "Rows parked after the broker refused them",
-                [this]() { return static_cast<double>(parked_rows_.load()); });
-}
+      read_ahead_(options_.database_url) {}
 
 Relay::~Relay() = default;
 
@@ -153,170 +132,10 @@ void Relay::refreshBacklog() {
   if (now - last_backlog_ < std::chrono::seconds(5)) return;
   last_backlog_ = now;
   if (auto backlog = session_.backlog()) {
-    backlog_rows_ = backlog->pending;
-    oldest_age_ = backlog->oldest_age_seconds;
-    parked_rows_ = backlog->parked;
+    metrics_.backlog_rows = backlog->pending;
+    metrics_.oldest_age_seconds = backlog->oldest_age_seconds;
+    metrics_.parked_rows = backlog->parked;
   }
-}
-
-PassResult Relay::publishBatch() {
-  const auto started = Clock::now();
-  core::Result<std::vector<OutboxRow>> rows = std::vector<OutboxRow>{};
-  bool read_ahead = false;
-  if (auto ahead = read_ahead_.take(); ahead && !ahead->empty()) {
-    rows = std::move(*ahead);
-    read_ahead = true;
-    read_ahead_batches_.increment();
-  } else {
-    rows = session_.pending(options_.batch_size);
-    polls_.increment();
-  }
-  if (!rows) {
-    metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}})
-        .increment();
-    setProblem("database: " + rows.error().message);
-    loseLeadership(rows.error().message);
-    return PassResult::kFailed;
-  }
-  if (rows->empty()) {
-    setProblem("");  // the database answered, and nothing waits
-    return PassResult::kIdle;
-  }
-  const auto read_done = Clock::now();
-
-  // Produce in id order. A row too large for the broker is parked before it is
-  // sent; later rows of its customer in this batch are held back with it.
-  std::set<std::string> held_keys;
-  std::vector<const OutboxRow*> sent;
-  bool produce_failed = false;
-  for (const auto& row : *rows) {
-    if (held_keys.count(row.key) > 0) continue;
-    if (row.payload.size() + row.key.size() > options_.max_message_bytes) {
-      const std::string why = "message of " + std::to_string(row.payload.size()) +
-                              " bytes exceeds the " + std::to_string(options_.max_message_bytes) +
-                              "-byte limit";
-      (void)session_.recordFailure(row.id, why, true, options_.max_attempts);
-      spdlog::error("parked outbox row id={} key={}: {}", row.id, row.key, why);
-      metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "parked"}})
-          .increment();
-      held_keys.insert(row.key);
-      continue;
-    }
-    const core::kafka::OutgoingMessage message{row.topic,   row.key, row.payload,
-                                               row.headers, row.id,  -1};
-    core::Status queued = producer_->produce(message);
-    while (!queued.ok() && queued.error().kind == ErrorKind::kUnavailable && !stopping_) {
-      producer_->poll(20);  // local queue full: let deliveries drain it
-      queued = producer_->produce(message);
-    }
-    if (!queued.ok()) {
-      spdlog::error("produce of outbox row id={} failed: {}", row.id, queued.error().message);
-      produce_failed = true;
-      break;
-    }
-    sent.push_back(&row);
-  }
-
-  // A full batch, all of it sent: the next one is probably waiting. Read it
-  // while this one is acknowledged and marked; it is used only if this batch
-  // ends up published whole.
-  if (rows->size() >= options_.batch_size && sent.size() == rows->size() && !stopping_) {
-    std::vector<std::int64_t> in_flight;
-    in_flight.reserve(rows->size());
-    for (const auto& row : *rows) in_flight.push_back(row.id);
-    read_ahead_.start(std::move(in_flight), options_.batch_size);
-    polls_.increment();
-  }
-  const auto produce_done = Clock::now();
-  // Wait for every delivery report (or the deadline, or a fatal error).
-  std::map<std::int64_t, core::kafka::DeliveryReport> reports;
-  const auto deadline = Clock::now() + options_.delivery_timeout + std::chrono::seconds(5);
-  auto stop_deadline = Clock::time_point::max();
-  std::map<std::int64_t, std::int64_t> created_at;
-  for (const auto* row : sent) created_at[row->id] = row->created_at_micros;
-  bool fatal = false;
-  while (reports.size() < sent.size()) {
-    producer_->poll(10);
-    const auto now_micros = core::domain::Timestamp::now().micros_since_epoch;
-    for (auto& report : producer_->takeDeliveryReports()) {
-      if (report.persisted) {
-        commit_to_ack_seconds_.observe(
-            static_cast<double>(now_micros - created_at[report.correlation_id]) / 1e6);
-      }
-      reports[report.correlation_id] = std::move(report);
-    }
-    if (auto error = producer_->fatalError()) {
-      spdlog::error("{}; recreating the producer", error->message);
-      fatal = true;
-      break;
-    }
-    probeBrokers();  // acks can take minutes when the brokers are gone
-    const auto now = Clock::now();
-    if (stopping_ && stop_deadline == Clock::time_point::max())
-      stop_deadline = now + std::chrono::seconds(5);
-    if (now > deadline || now > stop_deadline) break;
-  }
-
-  // Mark the persisted prefix, in id order, up to the first row that was not.
-  std::vector<PublishedMark> marks;
-  bool failed = produce_failed || fatal;
-  std::map<std::string, std::uint64_t> per_topic;
-  for (const auto* row : sent) {
-    auto it = reports.find(row->id);
-    if (it == reports.end()) {
-      failed = true;
-      break;
-    }
-    const auto& report = it->second;
-    if (!report.persisted) {
-      failed = true;
-      const auto& error =
-          report.error ? *report.error : Error{ErrorKind::kUnavailable, "not persisted"};
-      metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "delivery"}})
-          .increment();
-      setProblem("kafka: " + error.message);
-      if (error.kind == ErrorKind::kPermanent) {
-        auto parked = session_.recordFailure(row->id, error.message, false, options_.max_attempts);
-        if (parked.ok() && *parked)
-          spdlog::error("parked outbox row id={}: {}", row->id, error.message);
-      }
-      spdlog::warn("outbox row id={} not published: {}", row->id, error.message);
-      break;
-    }
-    marks.push_back({row->id, report.partition, report.offset});
-    ++per_topic[row->topic];
-  }
-  if (fatal) producer_.reset();
-  const auto acks_done = Clock::now();
-  if (auto marked = session_.markPublished(marks); !marked) {
-    metrics_.counter("outbox_errors_total", "Relay errors by kind", {{"kind", "database"}})
-        .increment();
-    setProblem("database: " + marked.error().message);
-    // Also discards the read-ahead, which assumed this batch would be marked.
-    loseLeadership("marking published rows failed: " + marked.error().message);
-    return PassResult::kFailed;
-  }
-  for (const auto& [topic, count] : per_topic) {
-    metrics_
-        .counter("outbox_published_total", "Rows published and marked, by topic",
-                 {{"topic", topic}})
-        .increment(count);
-  }
-  const auto marked_done = Clock::now();
-  batch_seconds_.observe(std::chrono::duration<double>(marked_done - started).count());
-  const auto ms = [](Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-  };
-  spdlog::debug(
-      "batch of {} rows: read{} {:.1f} ms, produce {:.1f} ms, acks {:.1f} ms, mark {:.1f} ms",
-      rows->size(), read_ahead ? " ahead" : "", ms(read_done - started),
-      ms(produce_done - read_done), ms(acks_done - produce_done), ms(marked_done - acks_done));
-  if (failed) {
-    read_ahead_.discard();  // it assumed this whole batch would be marked
-    return PassResult::kFailed;
-  }
-  setProblem("");
-  return rows->size() >= options_.batch_size ? PassResult::kMore : PassResult::kDrained;
 }
 
 void Relay::run() {

@@ -10,14 +10,18 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/kafka/producer.hpp"
 #include "core/metrics/registry.hpp"
+#include "outbox/batch_plan.hpp"
 #include "outbox/outbox_session.hpp"
 #include "outbox/read_ahead.hpp"
+#include "outbox/relay_metrics.hpp"
 
 namespace outbox {
 
@@ -64,8 +68,24 @@ class Relay {
   std::string problem() const;
 
  private:
-  // One batch: read, produce, wait, mark.
+  // One batch (relay_batch.cpp): read, plan, produce, wait for the reports, mark.
   PassResult publishBatch();
+  struct Sent {
+    std::vector<const core::db::OutboxRow*> rows;  // produced, in id order
+    bool failed = false;  // a produce failed, or a park could not be recorded
+  };
+  struct Reports {
+    std::map<std::int64_t, core::kafka::DeliveryReport> by_id;
+    bool fatal = false;  // the producer failed for good: it is recreated
+  };
+  // The read-ahead rows when there are some (`read_ahead` says so), else a poll.
+  core::Result<std::vector<core::db::OutboxRow>> readBatch(bool& read_ahead);
+  Sent send(const std::vector<RowStep>& steps);
+  bool produce(const core::db::OutboxRow& row);
+  bool park(const core::db::OutboxRow& row, const std::string& why);
+  Reports awaitReports(const std::vector<const core::db::OutboxRow*>& sent);
+  void noteUndelivered(const Undelivered& row);
+
   core::Status ensureLeadership();
   core::Status ensureProducer();
   void loseLeadership(const std::string& why);
@@ -80,13 +100,13 @@ class Relay {
   void sleepFor(std::chrono::milliseconds duration, bool wakeable = false);
 
   RelayOptions options_;
-  core::metrics::Registry& metrics_;
+  std::atomic<bool> leader_{false};
+  RelayMetrics metrics_;
   OutboxSession session_;
   ReadAhead read_ahead_;  // the next batch, read while a full one is in flight
   std::unique_ptr<core::kafka::Producer> producer_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> woken_{false};
-  std::atomic<bool> leader_{false};
   std::string state_;  // last logged state, so each change is logged once
   mutable std::mutex problem_mutex_;
   std::string problem_;
@@ -95,14 +115,6 @@ class Relay {
   std::chrono::steady_clock::time_point last_probe_{};
   std::mutex sleep_mutex_;
   std::condition_variable wake_;
-
-  std::atomic<std::int64_t> backlog_rows_{0};
-  std::atomic<std::int64_t> parked_rows_{0};
-  std::atomic<double> oldest_age_{0};
-  core::metrics::Histogram& batch_seconds_;
-  core::metrics::Histogram& commit_to_ack_seconds_;
-  core::metrics::Counter& polls_;
-  core::metrics::Counter& read_ahead_batches_;
 };
 
 }  // namespace outbox

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/app/main_support.hpp"
+#include "core/domain/timestamp.hpp"
 #include "core/exit_codes.hpp"
 #include "core/kafka/admin.hpp"
 #include "core/logging/logging.hpp"
@@ -31,7 +32,7 @@ core::Result<std::unique_ptr<core::kafka::Producer>> makeProducer(const ReplayCo
 
 }  // namespace
 
-std::string formatDryRun(const ReplayPlan& plan, const std::vector<ReplayRow>& first,
+std::string formatDryRun(const ReplayPlan& plan, const std::vector<core::db::OutboxRow>& first,
                          const std::optional<std::string>& to_topic) {
   std::string out = "Dry run: " + std::to_string(plan.total) + " rows would be replayed (ids " +
                     std::to_string(plan.min_id) + ".." + std::to_string(plan.max_id) +
@@ -45,8 +46,9 @@ std::string formatDryRun(const ReplayPlan& plan, const std::vector<ReplayRow>& f
     out += "\nFirst " + std::to_string(first.size()) + (first.size() == 1 ? " row:\n" : " rows:\n");
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : first) {
-      rows.push_back({std::to_string(r.id), r.created_at, r.topic, r.key, r.event_type,
-                      std::to_string(r.payload.size())});
+      rows.push_back({std::to_string(r.id),
+                      core::domain::formatIso8601(core::domain::Timestamp{r.created_at_micros}),
+                      r.topic, r.key, r.event_type, std::to_string(r.payload.size())});
     }
     out += formatTable({"ID", "CREATED AT", "TOPIC", "KEY", "EVENT", "BYTES"}, rows);
   }
@@ -93,7 +95,7 @@ int runReplayCommand(const Invocation& invocation) {
     return core::kExitOk;
   }
   if (config.dry_run) {
-    std::vector<ReplayRow> first;
+    std::vector<core::db::OutboxRow> first;
     if (config.show > 0) {
       auto page = (*source)->page(config.range, plan->min_id - 1, plan->max_id, config.show);
       if (!page) return core::app::fail(program, page.error());

@@ -15,7 +15,7 @@ namespace outbox {
 int runReplayCommand(const Invocation& invocation);
 
 // What --dry-run prints: the count per topic (and where it would go) and the first rows.
-std::string formatDryRun(const ReplayPlan& plan, const std::vector<ReplayRow>& first,
+std::string formatDryRun(const ReplayPlan& plan, const std::vector<core::db::OutboxRow>& first,
                          const std::optional<std::string>& to_topic);
 // The closing summary.
 std::string formatReplaySummary(const ReplayPlan& plan, const ReplayOutcome& outcome);

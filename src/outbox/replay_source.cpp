@@ -1,7 +1,5 @@
 #include "outbox/replay_source.hpp"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 #include <pqxx/pqxx>
 
@@ -27,23 +25,10 @@ constexpr const char* kPlan =
     " GROUP BY topic ORDER BY topic";
 
 constexpr const char* kPage =
-    "SELECT id, topic, kafka_key, event_type, "
-    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), payload::text, "
-    "headers::text FROM outbox WHERE " OUTBOX_REPLAY_FILTER
+    "SELECT " OUTBOX_ROW_COLUMNS " FROM outbox WHERE " OUTBOX_REPLAY_FILTER
     " AND id > $6 AND id <= $7 ORDER BY id LIMIT $8";
 
 #undef OUTBOX_REPLAY_FILTER
-
-std::vector<std::pair<std::string, std::string>> parseHeaders(const char* json) {
-  std::vector<std::pair<std::string, std::string>> out;
-  rapidjson::Document doc;
-  doc.Parse(json);
-  if (doc.HasParseError() || !doc.IsObject()) return out;
-  for (const auto& m : doc.GetObject()) {
-    if (m.value.IsString()) out.emplace_back(m.name.GetString(), m.value.GetString());
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -87,17 +72,17 @@ core::Result<ReplayPlan> ReplaySource::plan(const ReplayRange& range) {
   });
 }
 
-core::Result<std::vector<ReplayRow>> ReplaySource::page(const ReplayRange& range,
-                                                        std::int64_t after_id,
-                                                        std::int64_t up_to_id, std::int64_t limit) {
-  return core::db::guarded([&]() -> core::Result<std::vector<ReplayRow>> {
+core::Result<std::vector<core::db::OutboxRow>> ReplaySource::page(const ReplayRange& range,
+                                                                  std::int64_t after_id,
+                                                                  std::int64_t up_to_id,
+                                                                  std::int64_t limit) {
+  return core::db::guarded([&]() -> core::Result<std::vector<core::db::OutboxRow>> {
     pqxx::read_transaction tx(*connection_);
-    std::vector<ReplayRow> out;
+    std::vector<core::db::OutboxRow> out;
     for (const auto& r :
          tx.exec_prepared("replay_page", range.from_id, range.to_id, range.from_time, range.to_time,
                           range.topic, after_id, up_to_id, limit)) {
-      out.push_back({r[0].as<std::int64_t>(), r[1].c_str(), r[2].c_str(), r[3].c_str(),
-                     r[4].c_str(), r[5].c_str(), parseHeaders(r[6].c_str())});
+      out.push_back(core::db::readOutboxRow(r));
     }
     return out;
   });

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/db/outbox_row.hpp"
 #include "core/result.hpp"
 
 namespace outbox {
@@ -32,16 +33,6 @@ struct ReplayPlan {
   std::vector<std::pair<std::string, std::int64_t>> per_topic;  // original topic, rows
 };
 
-struct ReplayRow {
-  std::int64_t id = 0;
-  std::string topic;
-  std::string key;
-  std::string event_type;
-  std::string created_at;  // ISO-8601 UTC
-  std::string payload;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
-
 class ReplaySource {
  public:
   static core::Result<std::unique_ptr<ReplaySource>> open(const std::string& database_url);
@@ -49,8 +40,9 @@ class ReplaySource {
 
   core::Result<ReplayPlan> plan(const ReplayRange& range);
   // Up to `limit` rows of the range with after_id < id <= up_to_id, in id order.
-  core::Result<std::vector<ReplayRow>> page(const ReplayRange& range, std::int64_t after_id,
-                                            std::int64_t up_to_id, std::int64_t limit);
+  core::Result<std::vector<core::db::OutboxRow>> page(const ReplayRange& range,
+                                                      std::int64_t after_id, std::int64_t up_to_id,
+                                                      std::int64_t limit);
 
  private:
   explicit ReplaySource(std::unique_ptr<pqxx::connection> connection);

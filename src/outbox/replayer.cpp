@@ -37,7 +37,7 @@ struct Tally {
 
 }  // namespace
 
-core::kafka::OutgoingMessage replayMessage(const ReplayRow& row,
+core::kafka::OutgoingMessage replayMessage(const core::db::OutboxRow& row,
                                            const std::optional<std::string>& to_topic) {
   core::kafka::OutgoingMessage message{
       to_topic ? *to_topic : row.topic, row.key, row.payload, row.headers, row.id, -1};

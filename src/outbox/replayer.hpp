@@ -34,7 +34,7 @@ struct ReplayOutcome {
 
 // The message a row becomes: same key and payload, its headers plus replay=true
 // (and replay_original_topic when redirected).
-core::kafka::OutgoingMessage replayMessage(const ReplayRow& row,
+core::kafka::OutgoingMessage replayMessage(const core::db::OutboxRow& row,
                                            const std::optional<std::string>& to_topic);
 
 // Pages and sends; kUnavailable/kInternal only when reading the database failed.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/db/outbox_row.hpp"
 #include "integration/relay/relay_fixture.hpp"
 
 using testing::RelayFixture;
@@ -52,9 +53,16 @@ TEST_CASE("--once publishes every pending row in id order and marks it with its 
     auto event = core::json::decodeCrudEvent(crud[i].payload);
     REQUIRE(event.ok());
     CHECK(event->aggregate_id == static_cast<std::int64_t>(i + 1));
-    REQUIRE_FALSE(crud[i].headers.empty());
+    // The headers the API wrote (core::db::eventHeaders), as the relay read them back.
+    CHECK(crud[i].headers == core::db::eventHeaders(event->id, "customer.created"));
   }
-  CHECK(f.readTopic(f.topics().notification, 5).size() == 5);
+  const auto mail = f.readTopic(f.topics().notification, 5);
+  REQUIRE(mail.size() == 5);
+  for (const auto& m : mail) {
+    auto event = core::json::decodeNotificationEvent(m.payload);
+    REQUIRE(event.ok());
+    CHECK(m.headers == core::db::eventHeaders(event->id, "notification.email"));
+  }
 
   // Nothing pending: a second run publishes nothing and still succeeds.
   outbox::Relay again(f.relayOptions(), metrics);

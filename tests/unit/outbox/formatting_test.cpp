@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include "core/domain/timestamp.hpp"
 #include "outbox/parked_command.hpp"
 #include "outbox/replay_command.hpp"
 #include "outbox/text_table.hpp"
@@ -71,13 +72,20 @@ TEST_CASE("the parked JSON carries every field, skip audit only for skipped rows
 
 TEST_CASE("the dry run lists the count per topic with its destination and the first rows") {
   ReplayPlan plan{3, 10, 12, {{"crud", 2}, {"mail", 1}}};
-  ReplayRow row{10, "crud", "7", "customer.created", "2026-11-28T09:00:00.000000Z", "{}", {}};
+  core::db::OutboxRow row;
+  row.id = 10;
+  row.topic = "crud";
+  row.key = "7";
+  row.event_type = "customer.created";
+  row.payload = "{}";
+  row.created_at_micros = core::domain::parseIso8601("2026-11-28T09:00:00.5Z")->micros_since_epoch;
   const auto text = formatDryRun(plan, {row}, std::string("audit"));
   CHECK(text.find("3 rows would be replayed (ids 10..12); nothing was sent") != std::string::npos);
   CHECK(text.find("crud   2     audit") != std::string::npos);
   CHECK(text.find("mail   1     audit") != std::string::npos);
   CHECK(text.find("First 1 row:") != std::string::npos);
   CHECK(text.find("customer.created") != std::string::npos);
+  CHECK(text.find("2026-11-28T09:00:00.500000Z") != std::string::npos);
 }
 
 TEST_CASE("the replay summary says what went where and where to resume") {
@@ -108,7 +116,12 @@ TEST_CASE("the replay summary says what went where and where to resume") {
 }
 
 TEST_CASE("a replayed message keeps key and payload and adds the replay headers") {
-  ReplayRow row{10, "crud", "7", "customer.created", "t", "{\"a\":1}", {{"event_id", "e1"}}};
+  core::db::OutboxRow row;
+  row.id = 10;
+  row.topic = "crud";
+  row.key = "7";
+  row.payload = "{\"a\":1}";
+  row.headers = {{"event_id", "e1"}};
   const auto same = replayMessage(row, std::nullopt);
   CHECK(same.topic == "crud");
   CHECK(same.key == "7");
