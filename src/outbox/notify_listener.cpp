@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "core/db/connection_url.hpp"
+#include "core/runtime/backoff.hpp"
 
 namespace outbox {
 
@@ -40,33 +41,29 @@ void NotifyListener::start() {
 }
 
 void NotifyListener::stop() {
-  stopping_ = true;
+  stop_.stop();
   if (thread_.joinable()) thread_.join();
 }
 
 void NotifyListener::loop() {
-  auto backoff = std::chrono::milliseconds(200);
-  while (!stopping_) {
+  // Up to 10 s between reconnects: polling goes on meanwhile.
+  core::runtime::Backoff backoff(core::runtime::Backoff::kDefaultFirst, std::chrono::seconds(10));
+  while (!stop_.stopping()) {
     try {
       pqxx::connection connection(core::db::withConnectTimeout(url_, 5));
       connection.set_variable("application_name", "'outbox-relay listen'");
       Receiver receiver(connection, channel_, on_notify_);  // issues LISTEN
       listening_ = true;
       spdlog::info("listening for NOTIFY on channel {}", channel_);
-      backoff = std::chrono::milliseconds(200);
+      backoff.reset();
       // Rows may have arrived while we were not listening: poll once.
       on_notify_();
-      while (!stopping_) connection.await_notification(0, kWaitMicros);
+      while (!stop_.stopping()) connection.await_notification(0, kWaitMicros);
       listening_ = false;
     } catch (const std::exception& e) {
       if (listening_) spdlog::warn("LISTEN connection lost ({}); polling continues", e.what());
       listening_ = false;
-      // Interruptible back-off before reconnecting.
-      const auto until = std::chrono::steady_clock::now() + backoff;
-      while (!stopping_ && std::chrono::steady_clock::now() < until) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+      stop_.sleepFor(backoff.next());
     }
   }
 }

@@ -16,6 +16,8 @@
 #include <string>
 #include <thread>
 
+#include "core/runtime/stop_signal.hpp"
+
 namespace outbox {
 
 class NotifyListener {
@@ -34,7 +36,7 @@ class NotifyListener {
   std::string url_;
   std::string channel_;
   std::function<void()> on_notify_;
-  std::atomic<bool> stopping_{false};
+  core::runtime::StopSignal stop_;
   std::atomic<bool> listening_{false};
   std::thread thread_;
 };

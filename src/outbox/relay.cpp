@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/runtime/backoff.hpp"
+
 namespace outbox {
 
 using core::Error;
@@ -20,7 +22,8 @@ constexpr std::chrono::milliseconds kMaxBackoff{2000};
 constexpr auto kBrokerProbeInterval = std::chrono::seconds(2);
 constexpr int kBrokerProbeTimeoutMs = 1000;
 
-// The two routine states of a leader (see noteState).
+// A leader flips between these on every poll under light load: the info log
+// keeps the states that last (leader, standby, waiting, failing).
 constexpr const char* kPublishing = "publishing";
 constexpr const char* kIdle = "idle";
 
@@ -30,49 +33,17 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
     : options_(std::move(options)),
       metrics_(metrics, leader_),
       session_(options_.database_url),
-      read_ahead_(options_.database_url) {}
+      read_ahead_(options_.database_url),
+      state_log_({kPublishing, kIdle}) {}
 
 Relay::~Relay() = default;
 
 void Relay::stop() {
-  stopping_ = true;
-  std::lock_guard<std::mutex> lock(sleep_mutex_);
-  wake_.notify_all();
+  stop_.stop();
 }
 
 void Relay::wake() {
-  std::lock_guard<std::mutex> lock(sleep_mutex_);
-  woken_ = true;
-  wake_.notify_all();
-}
-
-void Relay::sleepFor(std::chrono::milliseconds duration, bool wakeable) {
-  std::unique_lock<std::mutex> lock(sleep_mutex_);
-  wake_.wait_for(lock, duration,
-                 [this, wakeable]() { return stopping_.load() || (wakeable && woken_.load()); });
-  if (wakeable) woken_ = false;
-}
-
-void Relay::noteState(const std::string& state) {
-  if (state == state_) return;
-  state_ = state;
-  // A leader flips between these on every poll under light load: the info
-  // log keeps the states that last (leader, standby, waiting, failing).
-  if (state == kPublishing || state == kIdle) {
-    spdlog::debug("state: {}", state);
-  } else {
-    spdlog::info("state: {}", state);
-  }
-}
-
-void Relay::setProblem(const std::string& problem) {
-  std::lock_guard<std::mutex> lock(problem_mutex_);
-  problem_ = problem;
-}
-
-std::string Relay::problem() const {
-  std::lock_guard<std::mutex> lock(problem_mutex_);
-  return problem_.empty() ? broker_problem_ : problem_;
+  stop_.wake();
 }
 
 void Relay::probeBrokers() {
@@ -80,8 +51,7 @@ void Relay::probeBrokers() {
   if (!producer_ || now - last_probe_ < kBrokerProbeInterval) return;
   last_probe_ = now;
   const auto answered = producer_->checkBrokers(kBrokerProbeTimeoutMs);
-  std::lock_guard<std::mutex> lock(problem_mutex_);
-  broker_problem_ = answered ? "" : "kafka: " + answered.error().message;
+  readiness_.set("kafka", answered ? "" : answered.error().message);
 }
 
 void Relay::loseLeadership(const std::string& why) {
@@ -140,48 +110,47 @@ void Relay::refreshBacklog() {
 
 void Relay::run() {
   auto interval = options_.poll_interval;
-  auto backoff = std::chrono::milliseconds(200);
-  while (!stopping_) {
+  core::runtime::Backoff backoff(core::runtime::Backoff::kDefaultFirst, kMaxBackoff);
+  while (!stop_.stopping()) {
     if (auto lead = ensureLeadership(); !lead) {
       if (lead.error().kind == ErrorKind::kConflict) {
-        noteState("standby: " + lead.error().message);
-        setProblem("");
-        sleepFor(options_.standby_interval);
+        // A healthy standby is ready: it answers and waits for the lock.
+        state_log_.note("standby: " + lead.error().message);
+        readiness_.set("database", "");
+        readiness_.set("kafka", "");
+        stop_.sleepFor(options_.standby_interval);
       } else {
-        noteState("waiting for the database: " + lead.error().message);
-        setProblem("database: " + lead.error().message);
-        sleepFor(backoff);
-        backoff = std::min(backoff * 2, kMaxBackoff);
+        state_log_.note("waiting for the database: " + lead.error().message);
+        readiness_.set("database", lead.error().message);
+        stop_.sleepFor(backoff.next());
       }
       continue;
     }
     if (auto ready = ensureProducer(); !ready) {
-      noteState("cannot create the producer: " + ready.error().message);
-      sleepFor(backoff);
-      backoff = std::min(backoff * 2, kMaxBackoff);
+      state_log_.note("cannot create the producer: " + ready.error().message);
+      stop_.sleepFor(backoff.next());
       continue;
     }
     switch (publishBatch()) {
       case PassResult::kMore:
-        noteState(kPublishing);
+        state_log_.note(kPublishing);
         interval = options_.poll_interval;
-        backoff = std::chrono::milliseconds(200);
+        backoff.reset();
         break;  // straight on to the next batch
       case PassResult::kDrained:
-        noteState(kPublishing);
+        state_log_.note(kPublishing);
         interval = options_.poll_interval;
-        backoff = std::chrono::milliseconds(200);
-        sleepFor(interval, true);
+        backoff.reset();
+        stop_.sleepUnlessWoken(interval);
         break;
       case PassResult::kIdle:
-        noteState(kIdle);
-        sleepFor(interval, true);
+        state_log_.note(kIdle);
+        stop_.sleepUnlessWoken(interval);
         interval = std::min(interval * 2, options_.idle_interval);
         break;
       case PassResult::kFailed:
-        noteState("retrying after a failure: " + problem());
-        sleepFor(backoff);
-        backoff = std::min(backoff * 2, kMaxBackoff);
+        state_log_.note("retrying after a failure: " + problem());
+        stop_.sleepFor(backoff.next());
         break;
     }
     refreshBacklog();
@@ -190,7 +159,7 @@ void Relay::run() {
   // Give the lock back now rather than when the process exits: a standby
   // takes over at once.
   loseLeadership("stopping");
-  noteState("stopped");
+  state_log_.note("stopped");
 }
 
 core::Status Relay::runOnce(std::chrono::milliseconds lock_wait) {
@@ -198,12 +167,12 @@ core::Status Relay::runOnce(std::chrono::milliseconds lock_wait) {
   while (true) {
     auto lead = ensureLeadership();
     if (lead) break;
-    if (Clock::now() >= deadline || stopping_) return lead;
-    sleepFor(std::chrono::milliseconds(200));
+    if (Clock::now() >= deadline || stop_.stopping()) return lead;
+    stop_.sleepFor(std::chrono::milliseconds(200));
   }
   if (auto ready = ensureProducer(); !ready) return ready;
   core::Status outcome = Error{ErrorKind::kUnavailable, "stopped before the outbox was drained"};
-  while (!stopping_) {
+  while (!stop_.stopping()) {
     const auto pass = publishBatch();
     if (pass == PassResult::kIdle) {
       outcome = {};

@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -18,6 +17,9 @@
 
 #include "core/kafka/producer.hpp"
 #include "core/metrics/registry.hpp"
+#include "core/runtime/readiness.hpp"
+#include "core/runtime/state_log.hpp"
+#include "core/runtime/stop_signal.hpp"
 #include "outbox/batch_plan.hpp"
 #include "outbox/outbox_session.hpp"
 #include "outbox/read_ahead.hpp"
@@ -65,7 +67,7 @@ class Relay {
 
   bool isLeader() const { return leader_; }
   // Empty when healthy, else what is wrong (for /readyz).
-  std::string problem() const;
+  std::string problem() const { return readiness_.problem(); }
 
  private:
   // One batch (relay_batch.cpp): read, plan, produce, wait for the reports, mark.
@@ -89,15 +91,10 @@ class Relay {
   core::Status ensureLeadership();
   core::Status ensureProducer();
   void loseLeadership(const std::string& why);
-  void noteState(const std::string& state);
   void refreshBacklog();
   // Asks the brokers for metadata, at most every couple of seconds, even
   // while idle or waiting for acks: /readyz follows Kafka within seconds.
   void probeBrokers();
-  void setProblem(const std::string& problem);
-  // Sleeps up to `duration`; returns early when stop() is called, and when
-  // `wakeable`, on wake() too (a wake() during a batch is kept for the next sleep).
-  void sleepFor(std::chrono::milliseconds duration, bool wakeable = false);
 
   RelayOptions options_;
   std::atomic<bool> leader_{false};
@@ -105,16 +102,14 @@ class Relay {
   OutboxSession session_;
   ReadAhead read_ahead_;  // the next batch, read while a full one is in flight
   std::unique_ptr<core::kafka::Producer> producer_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<bool> woken_{false};
-  std::string state_;  // last logged state, so each change is logged once
-  mutable std::mutex problem_mutex_;
-  std::string problem_;
-  std::string broker_problem_;  // from probeBrokers(), under problem_mutex_
+  // Sleeps of the loop end on stop(); an idle or drained leader's also on
+  // wake() (a wake() during a batch is kept for the next sleep).
+  core::runtime::StopSignal stop_;
+  core::runtime::StateLog state_log_;
+  // The loop logs its own state, so readiness changes are not logged again.
+  core::runtime::Readiness readiness_{{"database", "kafka"}, false};
   std::chrono::steady_clock::time_point last_backlog_{};
   std::chrono::steady_clock::time_point last_probe_{};
-  std::mutex sleep_mutex_;
-  std::condition_variable wake_;
 };
 
 }  // namespace outbox

@@ -20,18 +20,18 @@ PassResult Relay::publishBatch() {
   auto rows = readBatch(read_ahead);
   if (!rows) {
     metrics_.database_errors.increment();
-    setProblem("database: " + rows.error().message);
+    readiness_.set("database", rows.error().message);
     loseLeadership(rows.error().message);
     return PassResult::kFailed;
   }
   if (rows->empty()) {
-    setProblem("");  // the database answered, and nothing waits
+    readiness_.set("database", "");  // it answered, and nothing waits
     return PassResult::kIdle;
   }
   const auto read_done = Clock::now();
 
   const auto sent = send(planSends(*rows, options_.max_message_bytes));
-  if (mayReadAhead(rows->size(), sent.rows.size(), options_.batch_size) && !stopping_) {
+  if (mayReadAhead(rows->size(), sent.rows.size(), options_.batch_size) && !stop_.stopping()) {
     std::vector<std::int64_t> in_flight;
     in_flight.reserve(rows->size());
     for (const auto& row : *rows) in_flight.push_back(row.id);
@@ -47,7 +47,7 @@ PassResult Relay::publishBatch() {
   const auto acks_done = Clock::now();
   if (auto marked = session_.markPublished(plan.marks); !marked) {
     metrics_.database_errors.increment();
-    setProblem("database: " + marked.error().message);
+    readiness_.set("database", marked.error().message);
     // Also discards the read-ahead, which assumed this batch would be marked.
     loseLeadership("marking published rows failed: " + marked.error().message);
     return PassResult::kFailed;
@@ -67,7 +67,8 @@ PassResult Relay::publishBatch() {
     read_ahead_.discard();  // it assumed this whole batch would be marked
     return PassResult::kFailed;
   }
-  setProblem("");
+  readiness_.set("database", "");
+  readiness_.set("kafka", "");
   return rows->size() >= options_.batch_size ? PassResult::kMore : PassResult::kDrained;
 }
 
@@ -105,7 +106,7 @@ bool Relay::produce(const OutboxRow& row) {
   const core::kafka::OutgoingMessage message{row.topic,   row.key, row.payload,
                                              row.headers, row.id,  -1};
   core::Status queued = producer_->produce(message);
-  while (!queued.ok() && queued.error().kind == ErrorKind::kUnavailable && !stopping_) {
+  while (!queued.ok() && queued.error().kind == ErrorKind::kUnavailable && !stop_.stopping()) {
     producer_->poll(20);  // local queue full: let deliveries drain it
     queued = producer_->produce(message);
   }
@@ -123,7 +124,7 @@ bool Relay::park(const OutboxRow& row, const std::string& why) {
   const auto parked = session_.recordFailure(row.id, why, true, options_.max_attempts);
   if (!parked) {
     metrics_.database_errors.increment();
-    setProblem("database: " + parked.error().message);
+    readiness_.set("database", parked.error().message);
     spdlog::error("could not park outbox row id={} key={} ({}): {}", row.id, row.key, why,
                   parked.error().message);
     return false;
@@ -163,7 +164,7 @@ Relay::Reports Relay::awaitReports(const std::vector<const OutboxRow*>& sent) {
     }
     probeBrokers();  // acks can take minutes when the brokers are gone
     const auto now = Clock::now();
-    if (stopping_ && stop_deadline == Clock::time_point::max()) {
+    if (stop_.stopping() && stop_deadline == Clock::time_point::max()) {
       stop_deadline = now + std::chrono::seconds(5);
     }
     if (now > deadline || now > stop_deadline) break;
@@ -177,7 +178,7 @@ void Relay::noteUndelivered(const Undelivered& row) {
   if (!row.refusal) return;
   const auto& why = row.refusal->message;
   metrics_.delivery_errors.increment();
-  setProblem("kafka: " + why);
+  readiness_.set("kafka", why);
   if (row.refusedForGood()) {
     const auto parked = session_.recordFailure(row.id, why, false, options_.max_attempts);
     if (!parked) {

@@ -64,9 +64,8 @@ core::Result<Retention::Window> Retention::deleteWindow(std::int64_t first_id) {
   if (auto connected = connect(); !connected) return connected.error();
   auto window = core::db::guarded([&]() -> core::Result<Window> {
     pqxx::work tx(*connection_);
-    const auto row =
-        tx.exec_prepared1("retention_window", first_id, options_.batch_size,
-                          static_cast<std::int64_t>(options_.older_than.count()));
+    const auto row = tx.exec_prepared1("retention_window", first_id, options_.batch_size,
+                                       static_cast<std::int64_t>(options_.older_than.count()));
     tx.commit();
     Window out;
     out.deleted = row[0].as<std::int64_t>();

@@ -25,11 +25,7 @@ void RetentionTask::start() {
 }
 
 void RetentionTask::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  stop_.stop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -37,15 +33,13 @@ void RetentionTask::loop() {
   // The first pass soon after becoming leader, then one per interval.
   auto wait = std::chrono::milliseconds(std::min<long>(interval_.count(), 1000));
   while (true) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (wake_.wait_for(lock, wait, [this]() { return stopping_.load(); })) break;
-    }
+    stop_.sleepFor(wait);
+    if (stop_.stopping()) break;
     if (!is_leader_()) {
       wait = std::chrono::milliseconds(std::min<long>(interval_.count(), 1000));
       continue;
     }
-    const auto keep_going = [this]() { return !stopping_ && is_leader_(); };
+    const auto keep_going = [this]() { return !stop_.stopping() && is_leader_(); };
     auto deleted = retention_.run(keep_going);
     if (deleted) {
       deleted_.increment(static_cast<std::uint64_t>(*deleted));

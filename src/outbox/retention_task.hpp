@@ -4,14 +4,12 @@
 // but only while this relay is the leader, so that one relay of a group does
 // the deleting. A pass stops between batches when leadership goes or on stop().
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
 
 #include "core/metrics/registry.hpp"
+#include "core/runtime/stop_signal.hpp"
 #include "outbox/retention.hpp"
 
 namespace outbox {
@@ -33,9 +31,7 @@ class RetentionTask {
   std::function<bool()> is_leader_;
   core::metrics::Counter& deleted_;
   core::metrics::Counter& errors_;
-  std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable wake_;
+  core::runtime::StopSignal stop_;
   std::thread thread_;
 };
 
