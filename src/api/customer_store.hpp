@@ -59,7 +59,8 @@ class CustomerStore {
   core::Result<std::unordered_map<std::int64_t, core::domain::Customer>> getMany(
       const std::vector<std::int64_t>& ids);
   core::Result<Page> list(const ListQuery& query);
-  // `encode` renders the response body stored with an idempotency key.
+  // With a key seen before: the first request's outcome (kReplayed), or
+  // kKeyReused when that key came with a different request.
   core::Result<CreateOutcome> create(const CustomerInput& input, const std::string& actor,
                                      const std::optional<IdempotencyKey>& key);
   // PUT passes every field, PATCH only the present ones.
