@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "core/app/main_support.hpp"
+#include "core/config/common_flags.hpp"
 #include "core/db/connection_url.hpp"
 #include "core/db/migrator.hpp"
 #include "core/domain/events.hpp"
@@ -19,6 +20,8 @@ namespace {
 
 namespace po = core::config::po;
 constexpr const char* kProgram = "pipeline-admin";
+const core::config::DatabaseUrlFlag kDatabaseUrl{"database-url", "DATABASE_URL",
+                                                 "PostgreSQL URL of the database to migrate"};
 
 int migrateCommand(const std::vector<std::string>& args) {
   core::config::CommandLine cli(
@@ -26,23 +29,22 @@ int migrateCommand(const std::vector<std::string>& args) {
       "Applies the pending NNNN_name.sql files of FOLDER in order, each in "
       "its own transaction,\nand records them in schema_migrations. "
       "Running it twice applies nothing the second time.");
-  cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the database to migrate",
-          "DATABASE_URL");
+  core::config::addDatabaseUrlFlag(cli, kDatabaseUrl);
   cli.add("dir", po::value<std::string>(), "folder holding the migration files");
   if (auto exit = cli.parse(args)) return *exit;
-  auto url = core::app::requireFlag(cli, "database-url", "DATABASE_URL");
-  if (!url) return cli.usageError(url.error().message);
+  std::string url;
+  if (auto e = core::config::readDatabaseUrl(cli, kDatabaseUrl, url)) return *e;
   if (!cli.has("dir")) return cli.usageError("--dir is required");
 
   auto migrations = core::db::loadMigrations(cli.get<std::string>("dir"));
   if (!migrations) return core::app::fail(cli.program(), migrations.error());
   std::unique_ptr<pqxx::connection> connection;
   try {
-    connection = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(*url, 5));
+    connection = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url, 5));
   } catch (const std::exception& e) {
-    return core::app::fail(cli.program(), {core::ErrorKind::kUnavailable,
-                                           "database " + core::db::redactPassword(*url) +
-                                               " unreachable: " + e.what()});
+    return core::app::fail(
+        cli.program(), {core::ErrorKind::kUnavailable,
+                        "database " + core::db::redactPassword(url) + " unreachable: " + e.what()});
   }
   auto report = core::db::migrate(*connection, *migrations);
   if (!report) return core::app::fail(cli.program(), report.error());
@@ -58,14 +60,14 @@ int createTopicsCommand(const std::vector<std::string>& args) {
       "pipeline-admin create-topics --brokers HOST:PORT [--topic NAME...]",
       "Creates the topics that do not exist yet; existing ones are left alone. Without\n"
       "--topic: the pipeline's own topics under their default names.");
-  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
+  core::config::addBrokersFlag(cli);
   cli.add("topic", po::value<std::vector<std::string>>()->composing(),
           "topic to create (repeatable; default: every topic of the pipeline)");
   cli.add("partitions", po::value<int>()->default_value(1), "partitions of each new topic");
   cli.add("replication-factor", po::value<int>()->default_value(1), "replicas of each partition");
   if (auto exit = cli.parse(args)) return *exit;
-  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-  if (!brokers) return cli.usageError(brokers.error().message);
+  std::string brokers;
+  if (auto e = core::config::readBrokers(cli, brokers)) return *e;
   if (cli.get<int>("partitions") < 1) return cli.usageError("--partitions must be at least 1");
 
   std::vector<core::kafka::TopicSpec> topics;
@@ -75,13 +77,13 @@ int createTopicsCommand(const std::vector<std::string>& args) {
   for (const auto& name : names) {
     topics.push_back({name, cli.get<int>("partitions"), cli.get<int>("replication-factor"), {}});
   }
-  if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
+  if (auto reachable = core::kafka::checkBrokers(brokers); !reachable) {
     return core::app::fail(cli.program(), reachable.error());
   }
-  if (auto created = core::kafka::createTopics(*brokers, topics); !created) {
+  if (auto created = core::kafka::createTopics(brokers, topics); !created) {
     return core::app::fail(cli.program(), created.error());
   }
-  std::cout << topics.size() << " topics present on " << *brokers << "\n";
+  std::cout << topics.size() << " topics present on " << brokers << "\n";
   return core::kExitOk;
 }
 
@@ -89,20 +91,20 @@ int deleteTopicsCommand(const std::vector<std::string>& args) {
   core::config::CommandLine cli(std::string(kProgram) + " delete-topics",
                                 "pipeline-admin delete-topics --brokers HOST:PORT --topic NAME...",
                                 "Deletes the named topics and every message in them.");
-  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
+  core::config::addBrokersFlag(cli);
   cli.add("topic", po::value<std::vector<std::string>>()->composing(),
           "topic to delete (repeatable)");
   if (auto exit = cli.parse(args)) return *exit;
-  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-  if (!brokers) return cli.usageError(brokers.error().message);
-  if (auto reachable = core::kafka::checkBrokers(*brokers); !reachable) {
+  std::string brokers;
+  if (auto e = core::config::readBrokers(cli, brokers)) return *e;
+  if (auto reachable = core::kafka::checkBrokers(brokers); !reachable) {
     return core::app::fail(cli.program(), reachable.error());
   }
   const auto topics = cli.get<std::vector<std::string>>("topic");
-  if (auto deleted = core::kafka::deleteTopics(*brokers, topics); !deleted) {
+  if (auto deleted = core::kafka::deleteTopics(brokers, topics); !deleted) {
     return core::app::fail(cli.program(), deleted.error());
   }
-  std::cout << topics.size() << " topics deleted on " << *brokers << "\n";
+  std::cout << topics.size() << " topics deleted on " << brokers << "\n";
   return core::kExitOk;
 }
 

@@ -5,8 +5,9 @@
 
 #include "api/edge_policy.hpp"
 #include "api/text.hpp"
-#include "core/app/main_support.hpp"
-#include "core/logging/logging.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/flag_range.hpp"
+#include "core/config/log_flags.hpp"
 
 namespace api {
 
@@ -81,8 +82,7 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
       "customer-api", "customer-api [flags]",
       "REST API for customers. Every change and its events (a CRUD event and an e-mail\n"
       "notification) are written in ONE PostgreSQL transaction; no request talks to Kafka.");
-  cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the customers database",
-          "DATABASE_URL");
+  core::config::addDatabaseUrlFlag(cli, core::config::kCustomersDatabaseUrl);
   cli.add("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
           "address:port to serve HTTP on (port 0: any free port)", "API_LISTEN");
   cli.add("threads", po::value<int>()->default_value(2),
@@ -134,8 +134,8 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   cli.add("notification-topic",
           po::value<std::string>()->default_value(core::domain::kNotificationTopic),
           "topic of the e-mail notification events", "NOTIFICATION_TOPIC");
-  core::app::addLogLevelFlag(cli);
-  core::app::addLogFileFlags(cli);
+  core::config::addLogLevelFlag(cli);
+  core::config::addLogFileFlags(cli);
   cli.add("access-log", po::value<std::string>()->default_value("sampled"),
           "a line per answered request: off, sampled (one in --access-log-sample, and every "
           "5xx) or full",
@@ -148,55 +148,40 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   if (auto exit = cli.parse(argc, argv)) return *exit;
 
   ApiConfig config;
-  auto url = core::app::requireFlag(cli, "database-url", "DATABASE_URL");
-  if (!url) return cli.usageError(url.error().message);
-  config.database_url = *url;
+  if (auto e = core::config::readDatabaseUrl(cli, core::config::kCustomersDatabaseUrl,
+                                             config.database_url)) {
+    return *e;
+  }
 
   auto listen = parseListenAddress(cli.get<std::string>("listen"));
   if (!listen) return cli.usageError("--listen must be host:port, e.g. 127.0.0.1:8080");
   config.server.host = listen->first;
   config.server.port = listen->second;
 
-  const int threads = cli.get<int>("threads");
-  if (threads < 1 || threads > 256) return cli.usageError("--threads must be from 1 to 256");
-  config.server.threads = threads;
-  const int workers = cli.get<int>("workers");
-  if (workers < 1 || workers > 1000) return cli.usageError("--workers must be from 1 to 1000");
-  config.service.workers = static_cast<std::size_t>(workers);
-  const int readers = cli.get<int>("read-threads");
-  if (readers < 0 || readers > 64) return cli.usageError("--read-threads must be from 0 to 64");
-  config.service.read_threads = static_cast<std::size_t>(readers);
-  const int pool = cli.get<int>("pool-size");
-  if (pool < 0 || pool > 1000) return cli.usageError("--pool-size must be from 0 to 1000");
-  config.pool_size = static_cast<std::size_t>(pool == 0 ? workers + readers : pool);
+  using core::config::readRange;
+  if (auto e = readRange(cli, "threads", 1, 256, config.server.threads)) return *e;
+  auto& service = config.service;
+  if (auto e = readRange(cli, "workers", 1, 1000, service.workers)) return *e;
+  if (auto e = readRange(cli, "read-threads", 0, 64, service.read_threads)) return *e;
+  if (auto e = readRange(cli, "pool-size", 0, 1000, config.pool_size)) return *e;
+  if (config.pool_size == 0) config.pool_size = service.workers + service.read_threads;
 
-  const long header_ms = cli.get<long>("header-timeout-ms");
-  const long body_ms = cli.get<long>("body-timeout-ms");
-  const long keepalive_ms = cli.get<long>("keepalive-timeout-ms");
-  if (header_ms < 100 || header_ms > 600000) {
-    return cli.usageError("--header-timeout-ms must be from 100 to 600000");
+  auto& server = config.server;
+  if (auto e = readRange(cli, "header-timeout-ms", 100, 600000, server.header_timeout)) return *e;
+  const auto after_header =
+      core::config::Bound::flag("header-timeout-ms", server.header_timeout.count());
+  if (auto e = readRange(cli, "body-timeout-ms", after_header, 600000, server.body_timeout)) {
+    return *e;
   }
-  if (body_ms < header_ms || body_ms > 600000) {
-    return cli.usageError("--body-timeout-ms must be from --header-timeout-ms to 600000");
+  if (auto e = readRange(cli, "keepalive-timeout-ms", 100, 3600000, server.keepalive_timeout)) {
+    return *e;
   }
-  if (keepalive_ms < 100 || keepalive_ms > 3600000) {
-    return cli.usageError("--keepalive-timeout-ms must be from 100 to 3600000");
-  }
-  config.server.header_timeout = std::chrono::milliseconds(header_ms);
-  config.server.body_timeout = std::chrono::milliseconds(body_ms);
-  config.server.keepalive_timeout = std::chrono::milliseconds(keepalive_ms);
 
-  const auto max_body = cli.get<std::size_t>("max-body-bytes");
-  if (max_body < 1024 || max_body > 64 * 1024 * 1024) {
-    return cli.usageError("--max-body-bytes must be from 1024 to 67108864");
+  if (auto e = readRange(cli, "max-body-bytes", 1024, 64LL * 1024 * 1024, service.max_body_bytes)) {
+    return *e;
   }
-  config.service.max_body_bytes = max_body;
-  config.server.limits.max_body_bytes = max_body;
-  const long max_connections = cli.get<long>("max-connections");
-  if (max_connections < 1 || max_connections > 100000) {
-    return cli.usageError("--max-connections must be from 1 to 100000");
-  }
-  config.server.max_connections = static_cast<std::size_t>(max_connections);
+  server.limits.max_body_bytes = service.max_body_bytes;
+  if (auto e = readRange(cli, "max-connections", 1, 100000, server.max_connections)) return *e;
 
   if (cli.has("auth-tokens")) {
     if (auto error = addTokens(cli.get<std::string>("auth-tokens"), "--auth-tokens",
@@ -239,21 +224,16 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   if (config.topics.crud.empty() || config.topics.notification.empty()) {
     return cli.usageError("--crud-topic and --notification-topic must not be empty");
   }
-  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
+  if (auto e = core::config::readLogFile(cli, config.log_file)) return *e;
   const auto access = parseAccessLogMode(cli.get<std::string>("access-log"));
   if (!access) return cli.usageError("--access-log must be off, sampled or full");
   config.access_log = *access;
-  const long sample = cli.get<long>("access-log-sample");
-  if (sample < 1 || sample > 1000000) {
-    return cli.usageError("--access-log-sample must be from 1 to 1000000");
+  if (auto e = readRange(cli, "access-log-sample", 1, 1000000, config.access_log_sample)) {
+    return *e;
   }
-  config.access_log_sample = static_cast<std::size_t>(sample);
   config.access_log_file = config.log_file;
   config.access_log_file.path = cli.get<std::string>("access-log-file");
-  config.log_level = cli.get<std::string>("log-level");
-  if (!core::logging::isValidLevel(config.log_level)) {
-    return cli.usageError("--log-level: unknown level '" + config.log_level + "'");
-  }
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
   return config;
 }
 

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "core/config/command_line.hpp"
-#include "core/kafka/consumer.hpp"
 #include "core/logging/logging.hpp"
 #include "core/result.hpp"
 
@@ -19,26 +18,13 @@ int runMain(const std::string& program, const std::function<int()>& body);
 // error kind (kExitUnavailable for unreachable dependencies).
 int fail(const std::string& program, const Error& error);
 
-// Adds --log-level [LOG_LEVEL]; the value is validated by initLogging.
+// Forwarders to core/config for src/outbox, which calls these by their old
+// names until it switches to core/config (issue 15, item 3); then they go.
+// They are not inline using-declarations on purpose: this header must not
+// make core/config's readLogLevel visible beside outbox's own (a clash by ADL).
 void addLogLevelFlag(config::CommandLine& cli);
-// Initialises logging from --log-level; returns an exit code on a bad level.
-std::optional<int> initLogging(const config::CommandLine& cli);
-
-// Adds --log-file, --log-max-bytes and --log-files (LOG_FILE, LOG_MAX_BYTES,
-// LOG_FILES): a daemon's log in a file that rotates by size.
 void addLogFileFlags(config::CommandLine& cli);
-// Reads them; an exit code (a usage error naming the flag) when one is bad.
 std::optional<int> readLogFile(const config::CommandLine& cli, logging::LogFile& file);
-
-// Adds --group-instance-id and --session-timeout-ms (variables
-// <env_prefix>_GROUP_INSTANCE_ID, <env_prefix>_SESSION_TIMEOUT_MS).
-void addGroupMembershipFlags(config::CommandLine& cli, const std::string& env_prefix);
-// Reads them; an exit code (a usage error naming the flag) when one is bad.
-std::optional<int> readGroupMembership(const config::CommandLine& cli,
-                                       kafka::GroupMembership& membership);
-
-// A required string flag: an error that names the flag and its variable when
-// it is empty.
 Result<std::string> requireFlag(const config::CommandLine& cli, const std::string& flag,
                                 const std::string& env);
 

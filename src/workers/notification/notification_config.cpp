@@ -4,16 +4,19 @@
 #include <optional>
 #include <sstream>
 
-#include "core/app/main_support.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/flag_range.hpp"
+#include "core/config/group_flags.hpp"
+#include "core/config/log_flags.hpp"
+#include "core/config/required_flag.hpp"
 #include "core/domain/events.hpp"
-#include "core/kafka/properties.hpp"
-#include "core/logging/logging.hpp"
 #include "workers/notification/notification_event.hpp"
 
 namespace notification {
 
 namespace {
 namespace po = core::config::po;
+using core::config::readRange;
 
 constexpr const char* kProgram = "notification-worker";
 
@@ -33,12 +36,13 @@ constexpr const char* kRedriveSummary =
     "--event-id and/or --since/--until (the time they failed). A FAILED message is re-driven\n"
     "once: the notifications database records what was moved. Prints done/total progress.";
 
+const core::config::DatabaseUrlFlag kDatabaseUrl{"database-url", "NOTIFICATION_DATABASE_URL",
+                                                 "PostgreSQL URL of the notifications database"};
+
 void addCommonFlags(core::config::CommandLine& cli) {
-  cli.add("database-url", po::value<std::string>(), "PostgreSQL URL of the notifications database",
-          "NOTIFICATION_DATABASE_URL");
-  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
-  cli.add("kafka-property,X", po::value<std::vector<std::string>>()->composing(),
-          "extra librdkafka property key=value (repeatable)");
+  core::config::addDatabaseUrlFlag(cli, kDatabaseUrl);
+  core::config::addBrokersFlag(cli);
+  core::config::addKafkaPropertyFlag(cli);
   cli.add("topic", po::value<std::string>()->default_value(core::domain::kNotificationTopic),
           "notification event topic", "NOTIFICATION_TOPIC");
   cli.add("failed-topic",
@@ -61,19 +65,9 @@ struct Common {
 };
 
 std::optional<int> readCommon(const core::config::CommandLine& cli, Common& out) {
-  auto url = core::app::requireFlag(cli, "database-url", "NOTIFICATION_DATABASE_URL");
-  if (!url) return cli.usageError(url.error().message);
-  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-  if (!brokers) return cli.usageError(brokers.error().message);
-  out.database_url = *url;
-  out.brokers = *brokers;
-  if (cli.has("kafka-property")) {
-    for (const auto& text : cli.get<std::vector<std::string>>("kafka-property")) {
-      auto property = core::kafka::parseProperty(text);
-      if (!property) return cli.usageError("-X: " + property.error().message);
-      out.properties.push_back(*property);
-    }
-  }
+  if (auto e = core::config::readDatabaseUrl(cli, kDatabaseUrl, out.database_url)) return *e;
+  if (auto e = core::config::readBrokers(cli, out.brokers)) return *e;
+  if (auto e = core::config::readKafkaProperties(cli, out.properties)) return *e;
   out.topic = cli.get<std::string>("topic");
   if (out.topic.empty()) return cli.usageError("--topic must not be empty");
   out.failed_topic = cli.get<std::string>("failed-topic");
@@ -81,16 +75,10 @@ std::optional<int> readCommon(const core::config::CommandLine& cli, Common& out)
   if (out.failed_topic == out.topic) {
     return cli.usageError("--failed-topic must differ from --topic");
   }
-  const long delivery = cli.get<long>("delivery-timeout-ms");
-  if (delivery < 1000 || delivery > 3600000) {
-    return cli.usageError("--delivery-timeout-ms must be from 1000 to 3600000");
+  if (auto e = readRange(cli, "delivery-timeout-ms", 1000, 3600000, out.delivery_timeout)) {
+    return *e;
   }
-  out.delivery_timeout = std::chrono::milliseconds(delivery);
-  out.log_level = cli.get<std::string>("log-level");
-  if (!core::logging::isValidLevel(out.log_level)) {
-    return cli.usageError("--log-level: unknown level '" + out.log_level + "'");
-  }
-  return std::nullopt;
+  return core::config::readLogLevel(cli, out.log_level);
 }
 
 std::optional<std::string> readFile(const std::string& path) {
@@ -136,7 +124,7 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
           "topic of events waiting for another attempt", "NOTIFICATION_RETRY_TOPIC");
   cli.add("group-id", po::value<std::string>()->default_value("notification-worker"),
           "Kafka consumer group", "NOTIFICATION_GROUP_ID");
-  core::app::addGroupMembershipFlags(cli, "NOTIFICATION");
+  core::config::addGroupMembershipFlags(cli, "NOTIFICATION");
   cli.add("smtp-url", po::value<std::string>(),
           "SMTP server: smtp://host[:port] (STARTTLS per --smtp-starttls) or smtps://host[:port]",
           "SMTP_URL");
@@ -177,8 +165,8 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   cli.add("metrics-address", po::value<std::string>()->default_value("127.0.0.1:9466"),
           "host:port for /metrics, /healthz, /readyz (port 0: any free port; empty: off)",
           "NOTIFICATION_METRICS_ADDRESS");
-  core::app::addLogLevelFlag(cli);
-  core::app::addLogFileFlags(cli);
+  core::config::addLogLevelFlag(cli);
+  core::config::addLogFileFlags(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   Common common;
@@ -192,7 +180,7 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   n.failed_topic = common.failed_topic;
   n.delivery_timeout = common.delivery_timeout;
   config.log_level = common.log_level;
-  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
+  if (auto e = core::config::readLogFile(cli, config.log_file)) return *e;
   n.retry_topic = cli.get<std::string>("retry-topic");
   if (n.retry_topic.empty()) return cli.usageError("--retry-topic must not be empty");
   if (n.retry_topic == n.topic || n.retry_topic == n.failed_topic) {
@@ -200,12 +188,10 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   }
   n.group_id = cli.get<std::string>("group-id");
   if (n.group_id.empty()) return cli.usageError("--group-id must not be empty");
-  if (auto e = core::app::readGroupMembership(cli, n.membership)) return *e;
+  if (auto e = core::config::readGroupMembership(cli, n.membership)) return *e;
 
-  auto smtp_url = core::app::requireFlag(cli, "smtp-url", "SMTP_URL");
-  if (!smtp_url) return cli.usageError(smtp_url.error().message);
   auto& smtp = config.smtp;
-  smtp.url = *smtp_url;
+  if (auto e = core::config::readRequired(cli, "smtp-url", "SMTP_URL", smtp.url)) return *e;
   if (smtp.url.rfind("smtp://", 0) != 0 && smtp.url.rfind("smtps://", 0) != 0) {
     return cli.usageError("--smtp-url must start with smtp:// or smtps://");
   }
@@ -232,42 +218,24 @@ std::variant<WorkerConfig, int> parseWorkerConfig(const std::vector<std::string>
   smtp.tls = parseTlsMode(cli.get<std::string>("smtp-starttls"), tls_ok);
   if (!tls_ok) return cli.usageError("--smtp-starttls must be off, try or required");
   smtp.verify_tls = !cli.flag("smtp-insecure");
-  const long connect_ms = cli.get<long>("smtp-connect-timeout-ms");
-  if (connect_ms < 100 || connect_ms > 600000) {
-    return cli.usageError("--smtp-connect-timeout-ms must be from 100 to 600000");
+  if (auto e = readRange(cli, "smtp-connect-timeout-ms", 100, 600000, smtp.connect_timeout)) {
+    return *e;
   }
-  const long timeout_ms = cli.get<long>("smtp-timeout-ms");
-  if (timeout_ms < connect_ms || timeout_ms > 3600000) {
-    return cli.usageError("--smtp-timeout-ms must be from --smtp-connect-timeout-ms to 3600000");
-  }
-  smtp.connect_timeout = std::chrono::milliseconds(connect_ms);
-  smtp.timeout = std::chrono::milliseconds(timeout_ms);
-  const int sessions = cli.get<int>("smtp-sessions");
-  if (sessions < 1 || sessions > 64) return cli.usageError("--smtp-sessions must be from 1 to 64");
-  n.smtp_sessions = static_cast<std::size_t>(sessions);
+  const auto after_connect =
+      core::config::Bound::flag("smtp-connect-timeout-ms", smtp.connect_timeout.count());
+  if (auto e = readRange(cli, "smtp-timeout-ms", after_connect, 3600000, smtp.timeout)) return *e;
+  if (auto e = readRange(cli, "smtp-sessions", 1, 64, n.smtp_sessions)) return *e;
 
   const auto from = cli.get<std::string>("smtp-from");
   auto from_address = bareAddress(from);
   if (!from_address) return cli.usageError("--smtp-from: " + from_address.error().message);
   n.sender = {from, *from_address};
 
-  n.retry.max_attempts = cli.get<int>("max-attempts");
-  if (n.retry.max_attempts < 1 || n.retry.max_attempts > 100) {
-    return cli.usageError("--max-attempts must be from 1 to 100");
-  }
-  const long base = cli.get<long>("retry-base-ms");
-  const long max = cli.get<long>("retry-max-ms");
-  if (base < 1 || base > 86400000)
-    return cli.usageError("--retry-base-ms must be from 1 to 86400000");
-  if (max < base || max > 86400000) {
-    return cli.usageError("--retry-max-ms must be from --retry-base-ms to 86400000");
-  }
-  n.retry.base = std::chrono::milliseconds(base);
-  n.retry.max = std::chrono::milliseconds(max);
-  n.max_recipients = cli.get<int>("max-recipients");
-  if (n.max_recipients < 1 || n.max_recipients > 1000) {
-    return cli.usageError("--max-recipients must be from 1 to 1000");
-  }
+  if (auto e = readRange(cli, "max-attempts", 1, 100, n.retry.max_attempts)) return *e;
+  if (auto e = readRange(cli, "retry-base-ms", 1, 86400000, n.retry.base)) return *e;
+  const auto after_base = core::config::Bound::flag("retry-base-ms", n.retry.base.count());
+  if (auto e = readRange(cli, "retry-max-ms", after_base, 86400000, n.retry.max)) return *e;
+  if (auto e = readRange(cli, "max-recipients", 1, 1000, n.max_recipients)) return *e;
   config.metrics_address = cli.get<std::string>("metrics-address");
   return config;
 }
@@ -283,7 +251,7 @@ std::variant<RedriveConfig, int> parseRedriveConfig(const std::vector<std::strin
   cli.addSwitch("dry-run", "list what would be re-driven, change nothing");
   cli.add("read-timeout-ms", po::value<long>()->default_value(30000),
           "how long reading the FAILED topic to its end may take", "REDRIVE_READ_TIMEOUT_MS");
-  core::app::addLogLevelFlag(cli);
+  core::config::addLogLevelFlag(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   Common common;
@@ -312,11 +280,7 @@ std::variant<RedriveConfig, int> parseRedriveConfig(const std::vector<std::strin
     return cli.usageError("--since must be before --until");
   }
   r.dry_run = cli.flag("dry-run");
-  const long read_ms = cli.get<long>("read-timeout-ms");
-  if (read_ms < 1000 || read_ms > 3600000) {
-    return cli.usageError("--read-timeout-ms must be from 1000 to 3600000");
-  }
-  r.read_timeout = std::chrono::milliseconds(read_ms);
+  if (auto e = readRange(cli, "read-timeout-ms", 1000, 3600000, r.read_timeout)) return *e;
   return config;
 }
 

@@ -1,8 +1,9 @@
 #include "workers/replication/replication_config.hpp"
 
-#include "core/app/main_support.hpp"
-#include "core/kafka/properties.hpp"
-#include "core/logging/logging.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/flag_range.hpp"
+#include "core/config/group_flags.hpp"
+#include "core/config/log_flags.hpp"
 
 namespace replication {
 
@@ -26,23 +27,12 @@ constexpr const char* kVerifySummary =
     "by row. Prints the first differences and a summary.\n"
     "Exit codes (verify): 0 equal, 1 differences found, 2 bad flag, 3 database unreachable.";
 
-// An error naming the flag, or nothing when value is within [min, max].
-std::optional<int> checkRange(const core::config::CommandLine& cli, const char* flag, long value,
-                              long min, long max) {
-  if (value < min || value > max) {
-    return cli.usageError(std::string("--") + flag + " must be from " + std::to_string(min) +
-                          " to " + std::to_string(max));
-  }
-  return std::nullopt;
-}
+using core::config::readRange;
 
-std::optional<int> checkLogLevel(const core::config::CommandLine& cli, std::string& out) {
-  out = cli.get<std::string>("log-level");
-  if (!core::logging::isValidLevel(out)) {
-    return cli.usageError("--log-level: unknown level '" + out + "'");
-  }
-  return std::nullopt;
-}
+const core::config::DatabaseUrlFlag kReplicaUrl{"replica-database-url", "REPLICA_DATABASE_URL",
+                                                "PostgreSQL URL of the replica database"};
+const core::config::DatabaseUrlFlag kSourceUrl{"source-database-url", "DATABASE_URL",
+                                               "PostgreSQL URL of the source (customers) database"};
 
 }  // namespace
 
@@ -71,19 +61,19 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
   core::config::CommandLine cli(
       kProgram, "replication-worker [flags] | replication-worker verify [flags]", kSummary);
   const ReplicatorOptions defaults;
-  cli.add("replica-database-url", po::value<std::string>(),
-          "PostgreSQL URL of the replica database", "REPLICA_DATABASE_URL");
-  cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
+  core::config::addDatabaseUrlFlag(cli, kReplicaUrl);
+  core::config::addBrokersFlag(cli);
   cli.add("topic", po::value<std::string>()->default_value(defaults.topic), "CRUD event topic",
           "REPLICATION_TOPIC");
   cli.add("group-id", po::value<std::string>()->default_value(defaults.group_id),
           "Kafka consumer group (also the key of the offsets stored in the replica)",
           "REPLICATION_GROUP_ID");
-  core::app::addGroupMembershipFlags(cli, "REPLICATION");
+  core::config::addGroupMembershipFlags(cli, "REPLICATION");
   cli.add("dlq-topic", po::value<std::string>()->default_value(defaults.dead_letter_topic),
           "dead-letter topic for events that cannot be applied", "REPLICATION_DLQ_TOPIC");
-  cli.add("kafka-property,X", po::value<std::vector<std::string>>()->composing(),
-          "extra librdkafka property key=value for the consumer and the DLQ producer (repeatable)");
+  core::config::addKafkaPropertyFlag(
+      cli,
+      "extra librdkafka property key=value for the consumer and the DLQ producer (repeatable)");
   cli.add("batch-size", po::value<long>()->default_value(static_cast<long>(defaults.batch_size)),
           "most events applied per replica transaction", "REPLICATION_BATCH_SIZE");
   cli.add("poll-timeout-ms", po::value<long>()->default_value(defaults.poll_timeout.count()),
@@ -101,18 +91,14 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
   cli.add("metrics-address", po::value<std::string>()->default_value(kDefaultMetricsAddress),
           "host:port for /metrics, /healthz, /readyz (port 0: any free port; empty: off)",
           "REPLICATION_METRICS_ADDRESS");
-  core::app::addLogLevelFlag(cli);
-  core::app::addLogFileFlags(cli);
+  core::config::addLogLevelFlag(cli);
+  core::config::addLogFileFlags(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   ReplicationConfig config;
   auto& o = config.replicator;
-  auto url = core::app::requireFlag(cli, "replica-database-url", "REPLICA_DATABASE_URL");
-  if (!url) return cli.usageError(url.error().message);
-  auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-  if (!brokers) return cli.usageError(brokers.error().message);
-  o.database_url = *url;
-  o.brokers = *brokers;
+  if (auto e = core::config::readDatabaseUrl(cli, kReplicaUrl, o.database_url)) return *e;
+  if (auto e = core::config::readBrokers(cli, o.brokers)) return *e;
   o.topic = cli.get<std::string>("topic");
   if (!isValidTopicName(o.topic)) {
     return cli.usageError("--topic: '" + o.topic + "' is not a valid Kafka topic name");
@@ -127,40 +113,22 @@ std::variant<ReplicationConfig, int> parseReplicationConfig(const std::vector<st
   }
   o.group_id = cli.get<std::string>("group-id");
   if (o.group_id.empty()) return cli.usageError("--group-id must not be empty");
-  if (auto e = core::app::readGroupMembership(cli, o.membership)) return *e;
-  if (cli.has("kafka-property")) {
-    for (const auto& text : cli.get<std::vector<std::string>>("kafka-property")) {
-      auto property = core::kafka::parseProperty(text);
-      if (!property) return cli.usageError("-X: " + property.error().message);
-      o.kafka_properties.push_back(*property);
-    }
-  }
-  if (auto e = checkRange(cli, "batch-size", cli.get<long>("batch-size"), 1, 100000)) return *e;
-  o.batch_size = static_cast<std::size_t>(cli.get<long>("batch-size"));
-  if (auto e = checkRange(cli, "poll-timeout-ms", cli.get<long>("poll-timeout-ms"), 1, 60000)) {
+  if (auto e = core::config::readGroupMembership(cli, o.membership)) return *e;
+  if (auto e = core::config::readKafkaProperties(cli, o.kafka_properties)) return *e;
+  if (auto e = readRange(cli, "batch-size", 1, 100000, o.batch_size)) return *e;
+  if (auto e = readRange(cli, "poll-timeout-ms", 1, 60000, o.poll_timeout)) return *e;
+  if (auto e = readRange(cli, "dlq-timeout-ms", 100, 3600000, o.dead_letter_timeout)) return *e;
+  if (auto e = readRange(cli, "commit-interval-ms", 1, 3600000, o.kafka_commit_interval)) {
     return *e;
   }
-  o.poll_timeout = std::chrono::milliseconds(cli.get<long>("poll-timeout-ms"));
-  if (auto e = checkRange(cli, "dlq-timeout-ms", cli.get<long>("dlq-timeout-ms"), 100, 3600000)) {
-    return *e;
-  }
-  o.dead_letter_timeout = std::chrono::milliseconds(cli.get<long>("dlq-timeout-ms"));
-  if (auto e =
-          checkRange(cli, "commit-interval-ms", cli.get<long>("commit-interval-ms"), 1, 3600000)) {
-    return *e;
-  }
-  o.kafka_commit_interval = std::chrono::milliseconds(cli.get<long>("commit-interval-ms"));
-  if (auto e = checkRange(cli, "max-backoff-ms", cli.get<long>("max-backoff-ms"), 100, 600000)) {
-    return *e;
-  }
-  o.max_backoff = std::chrono::milliseconds(cli.get<long>("max-backoff-ms"));
+  if (auto e = readRange(cli, "max-backoff-ms", 100, 600000, o.max_backoff)) return *e;
   config.metrics_address = cli.get<std::string>("metrics-address");
   if (!config.metrics_address.empty() && !isValidListenAddress(config.metrics_address)) {
     return cli.usageError("--metrics-address: '" + config.metrics_address +
                           "' is not host:port (port 0 to 65535)");
   }
-  if (auto e = checkLogLevel(cli, config.log_level)) return *e;
-  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
+  if (auto e = core::config::readLogFile(cli, config.log_file)) return *e;
   return config;
 }
 
@@ -168,10 +136,8 @@ std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>
   core::config::CommandLine cli(std::string(kProgram) + " verify",
                                 "replication-worker verify [flags]", kVerifySummary);
   const VerifyOptions defaults;
-  cli.add("source-database-url", po::value<std::string>(),
-          "PostgreSQL URL of the source (customers) database", "DATABASE_URL");
-  cli.add("replica-database-url", po::value<std::string>(),
-          "PostgreSQL URL of the replica database", "REPLICA_DATABASE_URL");
+  core::config::addDatabaseUrlFlag(cli, kSourceUrl);
+  core::config::addDatabaseUrlFlag(cli, kReplicaUrl);
   cli.add("max-differences",
           po::value<long>()->default_value(static_cast<long>(defaults.max_listed)),
           "differences printed in full (all are counted)", "VERIFY_MAX_DIFFERENCES");
@@ -181,24 +147,17 @@ std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>
                 "rewrite every differing replica row from the source (and delete replica rows the "
                 "source lacks), then verify again; safe while the worker runs",
                 "VERIFY_REPAIR");
-  core::app::addLogLevelFlag(cli);
+  core::config::addLogLevelFlag(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   VerifyConfig config;
-  auto source = core::app::requireFlag(cli, "source-database-url", "DATABASE_URL");
-  if (!source) return cli.usageError(source.error().message);
-  auto replica = core::app::requireFlag(cli, "replica-database-url", "REPLICA_DATABASE_URL");
-  if (!replica) return cli.usageError(replica.error().message);
-  config.verify.source_url = *source;
-  config.verify.replica_url = *replica;
-  if (auto e = checkRange(cli, "max-differences", cli.get<long>("max-differences"), 0, 1000000)) {
-    return *e;
-  }
-  config.verify.max_listed = static_cast<std::size_t>(cli.get<long>("max-differences"));
-  if (auto e = checkRange(cli, "chunk-size", cli.get<long>("chunk-size"), 1, 1000000)) return *e;
-  config.verify.chunk_size = static_cast<std::size_t>(cli.get<long>("chunk-size"));
-  config.verify.repair = cli.flag("repair");
-  if (auto e = checkLogLevel(cli, config.log_level)) return *e;
+  auto& v = config.verify;
+  if (auto e = core::config::readDatabaseUrl(cli, kSourceUrl, v.source_url)) return *e;
+  if (auto e = core::config::readDatabaseUrl(cli, kReplicaUrl, v.replica_url)) return *e;
+  if (auto e = readRange(cli, "max-differences", 0, 1000000, v.max_listed)) return *e;
+  if (auto e = readRange(cli, "chunk-size", 1, 1000000, v.chunk_size)) return *e;
+  v.repair = cli.flag("repair");
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
   return config;
 }
 

@@ -16,6 +16,8 @@
 #include <thread>
 
 #include "core/app/main_support.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/required_flag.hpp"
 #include "core/db/migrator.hpp"
 #include "core/json/codec.hpp"
 #include "core/kafka/admin.hpp"
@@ -63,25 +65,27 @@ int main(int argc, char** argv) {
                                   "Measures how fast replication-worker drains a backlog.");
     cli.add("admin-database-url", po::value<std::string>(),
             "PostgreSQL URL of a database where CREATE DATABASE works", "PG_ADMIN_URL");
-    cli.add("brokers", po::value<std::string>(), "Kafka bootstrap servers", "KAFKA_BROKERS");
+    core::config::addBrokersFlag(cli);
     cli.add("events", po::value<long>()->default_value(1000000), "events to produce");
     cli.add("customers", po::value<long>()->default_value(100000), "distinct customers");
     cli.add("batch-size", po::value<long>()->default_value(1000), "replicator batch size");
     if (auto exit = cli.parse(argc, argv)) return *exit;
     (void)core::logging::init("replication-bench", "warn");
-    const auto admin_url = core::app::requireFlag(cli, "admin-database-url", "PG_ADMIN_URL");
-    if (!admin_url) return cli.usageError(admin_url.error().message);
-    const auto brokers = core::app::requireFlag(cli, "brokers", "KAFKA_BROKERS");
-    if (!brokers) return cli.usageError(brokers.error().message);
+    std::string admin_url;
+    if (auto e = core::config::readRequired(cli, "admin-database-url", "PG_ADMIN_URL", admin_url)) {
+      return *e;
+    }
+    std::string brokers;
+    if (auto e = core::config::readBrokers(cli, brokers)) return *e;
     const long events = cli.get<long>("events");
     const long customers = std::max(1L, cli.get<long>("customers"));
 
     const std::string suffix = std::to_string(::getpid());
     const std::string db_name = "replication_bench_" + suffix;
     const std::string topic = "replication-bench-" + suffix;
-    const std::string db_url = admin_url->substr(0, admin_url->rfind('/') + 1) + db_name;
+    const std::string db_url = admin_url.substr(0, admin_url.rfind('/') + 1) + db_name;
     {
-      pqxx::connection admin(*admin_url);
+      pqxx::connection admin(admin_url);
       pqxx::nontransaction tx(admin);
       tx.exec("CREATE DATABASE " + tx.quote_name(db_name));
     }
@@ -93,13 +97,13 @@ int main(int argc, char** argv) {
       if (auto m = core::db::migrate(c, *files); !m) throw std::runtime_error(m.error().message);
     }
     if (auto created =
-            core::kafka::createTopics(*brokers, {{topic, 1, 1, {}}, {topic + "-DLQ", 1, 1, {}}});
+            core::kafka::createTopics(brokers, {{topic, 1, 1, {}}, {topic + "-DLQ", 1, 1, {}}});
         !created) {
       throw std::runtime_error(created.error().message);
     }
 
     auto producer = core::kafka::Producer::create(
-        {*brokers, "replication-bench", true, {{"linger.ms", "20"}, {"batch.size", "1000000"}}});
+        {brokers, "replication-bench", true, {{"linger.ms", "20"}, {"batch.size", "1000000"}}});
     if (!producer) throw std::runtime_error(producer.error().message);
     const auto produce_start = Clock::now();
     for (long i = 0; i < events; ++i) {
@@ -129,7 +133,7 @@ int main(int argc, char** argv) {
 
     replication::ReplicatorOptions options;
     options.database_url = db_url;
-    options.brokers = *brokers;
+    options.brokers = brokers;
     options.topic = topic;
     options.dead_letter_topic = topic + "-DLQ";
     options.group_id = "replication-bench";
@@ -160,8 +164,8 @@ int main(int argc, char** argv) {
               << " superseded=" << stats.superseded << " stale=" << stats.stale
               << " batches=" << stats.batches << std::endl;
 
-    (void)core::kafka::deleteTopics(*brokers, {topic, topic + "-DLQ"});
-    pqxx::connection admin(*admin_url);
+    (void)core::kafka::deleteTopics(brokers, {topic, topic + "-DLQ"});
+    pqxx::connection admin(admin_url);
     pqxx::nontransaction tx(admin);
     tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(db_name) + " WITH (FORCE)");
     return 0;
