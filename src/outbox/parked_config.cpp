@@ -1,7 +1,10 @@
 #include "outbox/parked_config.hpp"
 
 #include "core/app/main_support.hpp"
-#include "outbox/common_flags.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/flag_range.hpp"
+#include "core/config/log_flags.hpp"
+#include "outbox/row_id_flags.hpp"
 
 namespace outbox {
 
@@ -46,7 +49,7 @@ const char* usage(Command action) {
 std::variant<ParkedConfig, int> parseParkedConfig(const Invocation& invocation) {
   const Command action = invocation.command;
   core::config::CommandLine cli(invocation.name, usage(action), summary(action));
-  addDatabaseFlag(cli);
+  core::config::addDatabaseUrlFlag(cli, core::config::kCustomersDatabaseUrl);
   if (action == Command::kParkedList) {
     cli.addSwitch("json", "print a JSON array instead of a table");
     cli.addSwitch("include-skipped", "also list rows that were skipped, with who and why");
@@ -60,20 +63,19 @@ std::variant<ParkedConfig, int> parseParkedConfig(const Invocation& invocation) 
     cli.add("reason", po::value<std::string>(), "why the rows are skipped (required; recorded)");
     cli.add("by", po::value<std::string>(), "who skips them (recorded)", "USER");
   }
-  core::app::addLogLevelFlag(cli);
+  core::config::addLogLevelFlag(cli);
   if (auto exit = cli.parse(invocation.args)) return *exit;
 
   ParkedConfig config;
   config.action = action;
-  if (auto e = readDatabaseUrl(cli, config.database_url)) return *e;
-  if (auto e = readLogLevel(cli, config.log_level)) return *e;
+  if (auto e = core::config::readDatabaseUrl(cli, core::config::kCustomersDatabaseUrl,
+                                             config.database_url))
+    return *e;
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
   if (action == Command::kParkedList) {
     config.json = cli.flag("json");
     config.include_skipped = cli.flag("include-skipped");
-    config.limit = cli.get<std::int64_t>("limit");
-    if (config.limit < 1 || config.limit > 1000000) {
-      return cli.usageError("--limit must be from 1 to 1000000");
-    }
+    if (auto e = core::config::readRange(cli, "limit", 1, 1000000, config.limit)) return *e;
     return config;
   }
   if (auto e = readIds(cli, "id", config.ids)) return *e;

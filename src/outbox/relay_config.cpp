@@ -4,8 +4,10 @@
 #include <cctype>
 
 #include "core/app/main_support.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/flag_range.hpp"
+#include "core/config/log_flags.hpp"
 #include "outbox/command.hpp"
-#include "outbox/common_flags.hpp"
 #include "outbox/duration.hpp"
 
 namespace outbox {
@@ -41,8 +43,10 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
   core::config::CommandLine cli("outbox-relay",
                                 "outbox-relay [flags]\n       outbox-relay COMMAND [flags]",
                                 std::string(kSummary) + "\n\n" + kCommandsHelp);
-  addDatabaseFlag(cli);
-  addKafkaFlags(cli);
+  core::config::addDatabaseUrlFlag(cli, core::config::kCustomersDatabaseUrl);
+  core::config::addBrokersFlag(cli);
+  core::config::addKafkaPropertyFlag(cli,
+                                     "extra librdkafka producer property key=value (repeatable)");
   cli.add("batch-size", po::value<std::size_t>()->default_value(5000),
           "most rows per batch (a backlog drains ~30% faster at 5000 than at 1000)",
           "RELAY_BATCH_SIZE");
@@ -82,49 +86,36 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
           "RELAY_RETENTION_BATCH");
   cli.add("retention-interval", po::value<std::string>()->default_value("10m"),
           "time between retention passes", "RELAY_RETENTION_INTERVAL");
-  core::app::addLogLevelFlag(cli);
-  core::app::addLogFileFlags(cli);
+  core::config::addLogLevelFlag(cli);
+  core::config::addLogFileFlags(cli);
   if (auto exit = cli.parse(args)) return *exit;
 
   RelayConfig config;
-  if (auto e = readDatabaseUrl(cli, config.relay.database_url)) return *e;
-  if (auto e = readBrokers(cli, config.relay.brokers)) return *e;
-  if (auto e = readKafkaProperties(cli, config.relay.kafka_properties)) return *e;
-  const auto positive = [&](const char* flag, long value, long max) -> std::optional<int> {
-    if (value < 1 || value > max) {
-      return cli.usageError(std::string("--") + flag + " must be from 1 to " + std::to_string(max));
-    }
-    return std::nullopt;
-  };
-  const auto batch = cli.get<std::size_t>("batch-size");
-  if (auto e = positive("batch-size", static_cast<long>(batch), 100000)) return *e;
-  config.relay.batch_size = batch;
-  for (const char* flag : {"poll-interval-ms", "idle-interval-ms", "standby-interval-ms"}) {
-    if (auto e = positive(flag, cli.get<long>(flag), 600000)) return *e;
-  }
-  config.relay.poll_interval = std::chrono::milliseconds(cli.get<long>("poll-interval-ms"));
-  config.relay.idle_interval = std::chrono::milliseconds(cli.get<long>("idle-interval-ms"));
-  if (config.relay.idle_interval < config.relay.poll_interval) {
+  if (auto e = core::config::readDatabaseUrl(cli, core::config::kCustomersDatabaseUrl,
+                                             config.relay.database_url))
+    return *e;
+  if (auto e = core::config::readBrokers(cli, config.relay.brokers)) return *e;
+  if (auto e = core::config::readKafkaProperties(cli, config.relay.kafka_properties)) return *e;
+  using core::config::readRange;
+  auto& relay = config.relay;
+  if (auto e = readRange(cli, "batch-size", 1, 100000, relay.batch_size)) return *e;
+  if (auto e = readRange(cli, "poll-interval-ms", 1, 600000, relay.poll_interval)) return *e;
+  if (auto e = readRange(cli, "idle-interval-ms", 1, 600000, relay.idle_interval)) return *e;
+  if (auto e = readRange(cli, "standby-interval-ms", 1, 600000, relay.standby_interval)) return *e;
+  if (relay.idle_interval < relay.poll_interval) {
     return cli.usageError("--idle-interval-ms must not be below --poll-interval-ms");
   }
-  config.relay.standby_interval = std::chrono::milliseconds(cli.get<long>("standby-interval-ms"));
-  if (auto e = positive("delivery-timeout-ms", cli.get<long>("delivery-timeout-ms"), 3600000))
+  if (auto e = readRange(cli, "delivery-timeout-ms", 1, 3600000, relay.delivery_timeout)) return *e;
+  if (auto e = readRange(cli, "max-attempts", 1, 1000, relay.max_attempts)) return *e;
+  if (auto e = readRange(cli, "max-message-bytes", 1024, 100000000, relay.max_message_bytes)) {
     return *e;
-  config.relay.delivery_timeout = std::chrono::milliseconds(cli.get<long>("delivery-timeout-ms"));
-  if (auto e = positive("max-attempts", cli.get<int>("max-attempts"), 1000)) return *e;
-  config.relay.max_attempts = cli.get<int>("max-attempts");
-  const auto max_bytes = cli.get<std::size_t>("max-message-bytes");
-  if (max_bytes < 1024 || max_bytes > 100000000) {
-    return cli.usageError("--max-message-bytes must be from 1024 to 100000000");
   }
-  config.relay.max_message_bytes = max_bytes;
-  config.relay.lock_key = cli.get<std::int64_t>("lock-key");
+  relay.lock_key = cli.get<std::int64_t>("lock-key");
   config.once = cli.flag("once");
-  if (auto e = positive("lock-wait-ms", cli.get<long>("lock-wait-ms"), 3600000)) return *e;
-  config.lock_wait = std::chrono::milliseconds(cli.get<long>("lock-wait-ms"));
+  if (auto e = readRange(cli, "lock-wait-ms", 1, 3600000, config.lock_wait)) return *e;
   config.metrics_address = cli.get<std::string>("metrics-address");
-  if (auto e = readLogLevel(cli, config.log_level)) return *e;
-  if (auto e = core::app::readLogFile(cli, config.log_file)) return *e;
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
+  if (auto e = core::config::readLogFile(cli, config.log_file)) return *e;
   if (cli.flag("listen-notify") && cli.flag("no-listen-notify")) {
     return cli.usageError("--listen-notify and --no-listen-notify contradict each other");
   }
@@ -134,10 +125,8 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
     return cli.usageError("--notify-channel: '" + config.notify_channel +
                           "' is not a lower-case identifier of at most 63 characters");
   }
-  const auto retention_batch = cli.get<std::int64_t>("retention-batch");
-  if (retention_batch < 1 || retention_batch > 100000) {
-    return cli.usageError("--retention-batch must be from 1 to 100000");
-  }
+  std::int64_t retention_batch = 0;
+  if (auto e = readRange(cli, "retention-batch", 1, 100000, retention_batch)) return *e;
   auto interval = parseDuration(cli.get<std::string>("retention-interval"));
   if (!interval) return cli.usageError("--retention-interval: " + interval.error().message);
   config.retention_interval = *interval;

@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "core/app/main_support.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/flag_range.hpp"
+#include "core/config/log_flags.hpp"
 #include "core/domain/timestamp.hpp"
-#include "outbox/common_flags.hpp"
 
 namespace outbox {
 
@@ -50,8 +52,10 @@ std::variant<ReplayConfig, int> parseReplayConfig(const Invocation& invocation) 
       "outbox-relay replay [--from-id N] [--to-id N] [--from-time T] [--to-time T] "
       "[--to-topic NAME] [--dry-run] [flags]",
       kSummary);
-  addDatabaseFlag(cli);
-  addKafkaFlags(cli);
+  core::config::addDatabaseUrlFlag(cli, core::config::kCustomersDatabaseUrl);
+  core::config::addBrokersFlag(cli);
+  core::config::addKafkaPropertyFlag(cli,
+                                     "extra librdkafka producer property key=value (repeatable)");
   cli.add("from-id", po::value<std::int64_t>(), "first outbox id to replay (inclusive)");
   cli.add("to-id", po::value<std::int64_t>(), "last outbox id to replay (inclusive)");
   cli.add("from-time", po::value<std::string>(),
@@ -70,16 +74,18 @@ std::variant<ReplayConfig, int> parseReplayConfig(const Invocation& invocation) 
           "auto (bar on a terminal, else lines), bar, lines or none", "REPLAY_PROGRESS");
   cli.add("progress-interval-ms", po::value<long>()->default_value(1000),
           "time between progress lines when not drawing a bar");
-  core::app::addLogLevelFlag(cli);
+  core::config::addLogLevelFlag(cli);
   if (auto exit = cli.parse(invocation.args)) return *exit;
 
   ReplayConfig config;
-  if (auto e = readDatabaseUrl(cli, config.database_url)) return *e;
-  if (auto e = readLogLevel(cli, config.log_level)) return *e;
-  if (auto e = readKafkaProperties(cli, config.kafka_properties)) return *e;
+  if (auto e = core::config::readDatabaseUrl(cli, core::config::kCustomersDatabaseUrl,
+                                             config.database_url))
+    return *e;
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
+  if (auto e = core::config::readKafkaProperties(cli, config.kafka_properties)) return *e;
   config.dry_run = cli.flag("dry-run");
   if (!config.dry_run) {
-    if (auto e = readBrokers(cli, config.brokers)) return *e;
+    if (auto e = core::config::readBrokers(cli, config.brokers)) return *e;
   }
   for (const char* flag : {"from-id", "to-id"}) {
     if (!cli.has(flag)) continue;
@@ -122,27 +128,19 @@ std::variant<ReplayConfig, int> parseReplayConfig(const Invocation& invocation) 
     }
     (std::string(flag) == "topic" ? config.range.topic : config.to_topic) = name;
   }
-  config.show = cli.get<std::int64_t>("show");
-  if (config.show < 0 || config.show > 10000)
-    return cli.usageError("--show must be from 0 to 10000");
-  config.batch_size = cli.get<std::int64_t>("batch-size");
-  if (config.batch_size < 1 || config.batch_size > 100000) {
-    return cli.usageError("--batch-size must be from 1 to 100000");
+  using core::config::readRange;
+  if (auto e = readRange(cli, "show", 0, 10000, config.show)) return *e;
+  if (auto e = readRange(cli, "batch-size", 1, 100000, config.batch_size)) return *e;
+  if (auto e = readRange(cli, "delivery-timeout-ms", 100, 3600000, config.delivery_timeout)) {
+    return *e;
   }
-  const auto timeout = cli.get<long>("delivery-timeout-ms");
-  if (timeout < 100 || timeout > 3600000) {
-    return cli.usageError("--delivery-timeout-ms must be from 100 to 3600000");
-  }
-  config.delivery_timeout = std::chrono::milliseconds(timeout);
   if (!parseProgressMode(cli.get<std::string>("progress"), config.progress)) {
     return cli.usageError("--progress: '" + cli.get<std::string>("progress") +
                           "' is not one of auto, bar, lines, none");
   }
-  const auto every = cli.get<long>("progress-interval-ms");
-  if (every < 10 || every > 3600000) {
-    return cli.usageError("--progress-interval-ms must be from 10 to 3600000");
+  if (auto e = readRange(cli, "progress-interval-ms", 10, 3600000, config.progress_interval)) {
+    return *e;
   }
-  config.progress_interval = std::chrono::milliseconds(every);
   return config;
 }
 

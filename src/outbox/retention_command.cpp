@@ -5,9 +5,10 @@
 #include <iostream>
 
 #include "core/app/main_support.hpp"
+#include "core/config/common_flags.hpp"
+#include "core/config/log_flags.hpp"
 #include "core/exit_codes.hpp"
 #include "core/logging/logging.hpp"
-#include "outbox/common_flags.hpp"
 #include "outbox/duration.hpp"
 
 namespace outbox {
@@ -29,19 +30,21 @@ constexpr const char* kSummary =
 std::variant<RetentionConfig, int> parseRetentionConfig(const Invocation& invocation) {
   core::config::CommandLine cli(invocation.name, "outbox-relay retention --older-than AGE [flags]",
                                 kSummary);
-  addDatabaseFlag(cli);
+  core::config::addDatabaseUrlFlag(cli, core::config::kCustomersDatabaseUrl);
   cli.add("older-than", po::value<std::string>(),
           "delete rows published longer ago than this: 90s, 30m, 12h, 7d, 1d12h (required)",
           "RELAY_RETENTION");
   cli.add("retention-batch", po::value<std::int64_t>()->default_value(1000),
           "ids per delete transaction (a window of the primary key)", "RELAY_RETENTION_BATCH");
   cli.addSwitch("dry-run", "count what would be deleted, delete nothing");
-  core::app::addLogLevelFlag(cli);
+  core::config::addLogLevelFlag(cli);
   if (auto exit = cli.parse(invocation.args)) return *exit;
 
   RetentionConfig config;
-  if (auto e = readDatabaseUrl(cli, config.retention.database_url)) return *e;
-  if (auto e = readLogLevel(cli, config.log_level)) return *e;
+  if (auto e = core::config::readDatabaseUrl(cli, core::config::kCustomersDatabaseUrl,
+                                             config.retention.database_url))
+    return *e;
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
   if (!cli.has("older-than"))
     return cli.usageError("--older-than is required (or set RELAY_RETENTION)");
   auto age = parseDuration(cli.get<std::string>("older-than"));

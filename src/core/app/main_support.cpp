@@ -3,8 +3,6 @@
 #include <csignal>
 #include <iostream>
 
-#include "core/config/log_flags.hpp"
-#include "core/config/required_flag.hpp"
 #include "core/exit_codes.hpp"
 
 namespace core::app {
@@ -43,23 +41,6 @@ int fail(const std::string& program, const Error& error) {
     case ErrorKind::kUnavailable: return kExitUnavailable;
     default: return kExitFailure;
   }
-}
-
-void addLogLevelFlag(config::CommandLine& cli) {
-  config::addLogLevelFlag(cli);
-}
-
-void addLogFileFlags(config::CommandLine& cli) {
-  config::addLogFileFlags(cli);
-}
-
-std::optional<int> readLogFile(const config::CommandLine& cli, logging::LogFile& file) {
-  return config::readLogFile(cli, file);
-}
-
-Result<std::string> requireFlag(const config::CommandLine& cli, const std::string& flag,
-                                const std::string& env) {
-  return config::requireFlag(cli, flag, env);
 }
 
 void blockTerminationSignals() {

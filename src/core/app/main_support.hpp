@@ -5,7 +5,6 @@
 #include <functional>
 #include <string>
 
-#include "core/config/command_line.hpp"
 #include "core/logging/logging.hpp"
 #include "core/result.hpp"
 
@@ -17,16 +16,6 @@ int runMain(const std::string& program, const std::function<int()>& body);
 // Prints "program: error: message" and returns the exit code matching the
 // error kind (kExitUnavailable for unreachable dependencies).
 int fail(const std::string& program, const Error& error);
-
-// Forwarders to core/config for src/outbox, which calls these by their old
-// names until it switches to core/config (issue 15, item 3); then they go.
-// They are not inline using-declarations on purpose: this header must not
-// make core/config's readLogLevel visible beside outbox's own (a clash by ADL).
-void addLogLevelFlag(config::CommandLine& cli);
-void addLogFileFlags(config::CommandLine& cli);
-std::optional<int> readLogFile(const config::CommandLine& cli, logging::LogFile& file);
-Result<std::string> requireFlag(const config::CommandLine& cli, const std::string& flag,
-                                const std::string& env);
 
 // Blocks SIGTERM, SIGINT and SIGPIPE in this thread and every thread started
 // after it, so that waitForTermination() is the only place they arrive.
