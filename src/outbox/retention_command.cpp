@@ -6,6 +6,7 @@
 
 #include "core/app/main_support.hpp"
 #include "core/config/common_flags.hpp"
+#include "core/config/flag_range.hpp"
 #include "core/config/log_flags.hpp"
 #include "core/exit_codes.hpp"
 #include "core/logging/logging.hpp"
@@ -50,9 +51,9 @@ std::variant<RetentionConfig, int> parseRetentionConfig(const Invocation& invoca
   auto age = parseDuration(cli.get<std::string>("older-than"));
   if (!age) return cli.usageError("--older-than: " + age.error().message);
   config.retention.older_than = *age;
-  config.retention.batch_size = cli.get<std::int64_t>("retention-batch");
-  if (config.retention.batch_size < 1 || config.retention.batch_size > 100000) {
-    return cli.usageError("--retention-batch must be from 1 to 100000");
+  if (auto e =
+          core::config::readRange(cli, "retention-batch", 1, 100000, config.retention.batch_size)) {
+    return *e;
   }
   config.dry_run = cli.flag("dry-run");
   return config;
