@@ -27,12 +27,13 @@ log "formatting: ${#sources[@]} files as .clang-format says"
 cache="$build_dir/lint-cache"
 mkdir -p "$cache"
 headers_key=$(git ls-files -- 'src/*.hpp' | xargs cat .clang-tidy | sha256sum | cut -c1-16)
+mapfile -t units < <(git ls-files -- 'src/*.cpp')
 pending=()
-for file in $(git ls-files -- 'src/*.cpp'); do
-  key=$(cat "$file" | sha256sum | cut -c1-16)-$headers_key
+for file in "${units[@]}"; do
+  key=$(sha256sum <"$file" | cut -c1-16)-$headers_key
   [ -f "$cache/$key" ] || pending+=("$file:$key")
 done
-log "clang-tidy: $((${#sources[@]} > 0 ? $(git ls-files -- 'src/*.cpp' | wc -l) : 0)) files, ${#pending[@]} to check"
+log "clang-tidy: ${#units[@]} files, ${#pending[@]} not checked since they last changed"
 tidy_one() { # FILE:KEY -> checks one file, remembers a clean result
   local file=${1%%:*} key=${1##*:} out
   if out=$(clang-tidy -p "$BUILD_DIR" --quiet "$file" 2>/dev/null) && ! grep -q "warning:\|error:" <<<"$out"; then

@@ -35,7 +35,8 @@ struct ThreadResult {
   int errors = 0;
 };
 
-void run(const std::string& base, double rate, double seconds, int thread_index, ThreadResult& result) {
+void run(const std::string& base, double rate, double seconds, int thread_index,
+         ThreadResult& result) {
   CURL* curl = curl_easy_init();
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   std::string body;
@@ -54,13 +55,14 @@ void run(const std::string& base, double rate, double seconds, int thread_index,
     const bool update = n % 2 == 1 && !ids.empty();
     if (update) {
       url = base + "/api/customers/" + std::to_string(ids[static_cast<size_t>(n) % ids.size()]);
-      payload = "{\"name\":\"Paced " + std::to_string(thread_index) + " " + std::to_string(n) + "\"}";
+      payload =
+          "{\"name\":\"Paced " + std::to_string(thread_index) + " " + std::to_string(n) + "\"}";
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PATCH");
     } else {
       url = base + "/api/customers";
       payload = "{\"name\":\"Paced " + std::to_string(thread_index) + " " + std::to_string(n) +
-                "\",\"phone\":\"+1 555 0100\",\"email\":\"paced" + std::to_string(thread_index) + "." +
-                std::to_string(n) + "@example.com\"}";
+                "\",\"phone\":\"+1 555 0100\",\"email\":\"paced" + std::to_string(thread_index) +
+                "." + std::to_string(n) + "@example.com\"}";
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "POST");
     }
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -71,7 +73,8 @@ void run(const std::string& base, double rate, double seconds, int thread_index,
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     // Latency from the scheduled time: queueing behind a slow request counts.
-    result.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - std::min(sent, due)).count());
+    result.latencies_ms.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - std::min(sent, due)).count());
     if (code != CURLE_OK || status >= 300) {
       ++result.errors;
     } else if (!update) {
@@ -109,7 +112,8 @@ int main(int argc, char** argv) {
   std::vector<std::thread> workers;
   const auto start = Clock::now();
   for (int i = 0; i < threads; ++i) {
-    workers.emplace_back(run, base, rate / threads, seconds, i, std::ref(results[static_cast<size_t>(i)]));
+    workers.emplace_back(run, base, rate / threads, seconds, i,
+                         std::ref(results[static_cast<size_t>(i)]));
   }
   for (auto& worker : workers) worker.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -120,8 +124,9 @@ int main(int argc, char** argv) {
     errors += r.errors;
   }
   const auto requests = all.size();
-  std::printf("requests=%zu errors=%d rate=%.0f/s http_p50_ms=%.2f http_p99_ms=%.2f\n", requests, errors,
-              static_cast<double>(requests) / elapsed, percentile(all, 0.50), percentile(all, 0.99));
+  std::printf("requests=%zu errors=%d rate=%.0f/s http_p50_ms=%.2f http_p99_ms=%.2f\n", requests,
+              errors, static_cast<double>(requests) / elapsed, percentile(all, 0.50),
+              percentile(all, 0.99));
   curl_global_cleanup();
   return errors == 0 ? 0 : 1;
 }

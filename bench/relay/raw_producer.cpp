@@ -28,11 +28,13 @@ std::vector<Row> loadRows(const std::string& url) {
   std::int64_t last_id = 0;
   while (true) {  // keyset pages keep the client's memory to one page at a time
     const auto page = tx.exec_params(
-        "SELECT id, topic, kafka_key, payload::text FROM outbox WHERE id > $1 ORDER BY id LIMIT 100000",
+        "SELECT id, topic, kafka_key, payload::text FROM outbox WHERE id > $1 ORDER BY id LIMIT "
+        "100000",
         last_id);
     if (page.empty()) return rows;
     for (const auto& row : page) {
-      rows.push_back({row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
+      rows.push_back(
+          {row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
     }
     last_id = page.back()[0].as<std::int64_t>();
   }
@@ -50,11 +52,13 @@ int main(int argc, char** argv) {
   options.brokers = argv[2];
   options.client_id = "raw-producer";
   // The relay's settings (src/outbox/relay.cpp) on top of the wrapper's defaults.
-  options.extra = {{"message.timeout.ms", "120000"}, {"linger.ms", "2"}, {"message.max.bytes", "1004096"}};
+  options.extra = {
+      {"message.timeout.ms", "120000"}, {"linger.ms", "2"}, {"message.max.bytes", "1004096"}};
   for (int i = 3; i < argc; ++i) {
     const std::string property = argv[i];
     const auto eq = property.find('=');
-    if (eq != std::string::npos) options.extra.emplace_back(property.substr(0, eq), property.substr(eq + 1));
+    if (eq != std::string::npos)
+      options.extra.emplace_back(property.substr(0, eq), property.substr(eq + 1));
   }
   auto producer = core::kafka::Producer::create(options);
   if (!producer) {
@@ -64,7 +68,8 @@ int main(int argc, char** argv) {
 
   std::size_t failed = 0;
   const auto count_failures = [&] {
-    for (const auto& report : (*producer)->takeDeliveryReports()) failed += report.persisted ? 0 : 1;
+    for (const auto& report : (*producer)->takeDeliveryReports())
+      failed += report.persisted ? 0 : 1;
   };
   const auto start = std::chrono::steady_clock::now();
   std::int64_t id = 0;
@@ -89,7 +94,8 @@ int main(int argc, char** argv) {
   }
   (*producer)->poll(0);
   count_failures();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("messages=%zu seconds=%.2f rate=%.0f/s failed=%zu\n", rows.size(), seconds,
               static_cast<double>(rows.size()) / seconds, failed);
   return failed == 0 ? 0 : 1;

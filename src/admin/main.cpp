@@ -74,6 +74,7 @@ int createTopicsCommand(const std::vector<std::string>& args) {
   std::vector<std::string> names(std::begin(core::domain::kPipelineTopics),
                                  std::end(core::domain::kPipelineTopics));
   if (cli.has("topic")) names = cli.get<std::vector<std::string>>("topic");
+  topics.reserve(names.size());
   for (const auto& name : names) {
     topics.push_back({name, cli.get<int>("partitions"), cli.get<int>("replication-factor"), {}});
   }

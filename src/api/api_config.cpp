@@ -112,7 +112,7 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           po::value<long>()->default_value(static_cast<long>(server_defaults.max_connections)),
           "client connections served at once; one more gets 503 and is closed (1-100000)",
           "API_MAX_CONNECTIONS");
-  cli.add("max-body-bytes", po::value<std::size_t>()->default_value(64 * 1024),
+  cli.add("max-body-bytes", po::value<std::size_t>()->default_value(std::size_t{64} * 1024),
           "largest accepted request body; larger gets 413", "API_MAX_BODY_BYTES");
   cli.add("auth-tokens", po::value<std::string>(),
           "comma-separated bearer tokens (name:token) required on /api/*", "API_TOKENS");

@@ -126,7 +126,7 @@ void ApiService::serve(RoutedRequest routed, Respond respond_plain) {
     // An id that is not one goes to a worker, whose handler answers the 400.
     if (const auto id = parseId(routed.match.params.id)) {
       reads_->submit(*id, [respond = std::move(respond), id = *id,
-                           actor = request.actor](BatchedReads::Found found) {
+                           actor = request.actor](const BatchedReads::Found& found) {
         respond(CustomerHandlers::getResponse(id, found), actor);
       });
       return;

@@ -22,7 +22,7 @@
 namespace api {
 
 struct ServiceOptions {
-  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_body_bytes = std::size_t{64} * 1024;
   // token -> name of whoever holds it; empty: no authentication.
   std::map<std::string, std::string> tokens;
   std::filesystem::path web_root;  // empty: no UI

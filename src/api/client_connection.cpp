@@ -17,7 +17,7 @@ using namespace Pistache;
 // A connection that was answered with "close" and still sends is cut off
 // after this long, or this much input, whichever comes first.
 constexpr auto kLinger = std::chrono::seconds(2);
-constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{1024} * 1024;
 
 // Pistache 0.0.5 does not write "raw" response headers, only typed ones: this
 // typed header carries any name and value.
@@ -134,10 +134,11 @@ void ClientConnection::dispatch(ParsedRequest parsed) {
            false);
     return;
   }
-  context_->service->serve(std::move(routed), [self = shared_from_this(), exchange](
-                                                  HttpResponse response, const std::string& actor) {
-    self->finish(exchange, response, actor, true);
-  });
+  context_->service->serve(std::move(routed),
+                           [self = shared_from_this(), exchange](const HttpResponse& response,
+                                                                 const std::string& actor) {
+                             self->finish(exchange, response, actor, true);
+                           });
 }
 
 void ClientConnection::refuse(const FramingError& error) {
@@ -189,7 +190,7 @@ void ClientConnection::send(Http::Version version, HttpResponse response,
     // nothing follows, and nothing needs to.)
     if (close) {
       written.then([self = shared_from_this()](ssize_t) { self->shutdownWrite(); },
-                   [](std::exception_ptr) {});
+                   [](const std::exception_ptr&) {});
     }
   } catch (const std::exception& e) {
     spdlog::warn("request_id={} answer not sent: {}", request_id, e.what());

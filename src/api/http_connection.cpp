@@ -6,7 +6,7 @@ HttpConnection::HttpConnection(RequestLimits limits, RequestSink& sink)
     : sink_(sink),
       // One more request's worth may wait while the current one is answered.
       max_buffered_(limits.max_request_line + limits.max_header_bytes + limits.max_body_bytes +
-                    64 * 1024),
+                    std::size_t{64} * 1024),
       parser_(limits) {}
 
 bool HttpConnection::received(std::string_view bytes) {

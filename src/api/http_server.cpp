@@ -98,7 +98,7 @@ void HttpServer::start() {
                       .headerTimeout(options_.header_timeout)
                       .bodyTimeout(options_.body_timeout)
                       .keepaliveTimeout(options_.keepalive_timeout)
-                      .maxResponseSize(16 * 1024 * 1024));
+                      .maxResponseSize(std::size_t{16} * 1024 * 1024));
   endpoint_->setHandler(Http::make_handler<PistacheHandler>(context));
   endpoint_->serveThreaded();
 }

@@ -1,6 +1,6 @@
 #include "api/request_head.hpp"
 
-#include <time.h>
+#include <ctime>
 
 #include <algorithm>
 #include <cctype>

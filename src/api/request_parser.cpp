@@ -287,7 +287,7 @@ ParsedRequest RequestParser::take() {
   if (pos_ == buffer_.size()) {
     buffer_.clear();
     pos_ = 0;
-  } else if (pos_ >= 16 * 1024) {
+  } else if (pos_ >= std::size_t{16} * 1024) {
     buffer_.erase(0, pos_);
     pos_ = 0;
   }

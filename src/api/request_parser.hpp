@@ -18,10 +18,11 @@
 namespace api {
 
 struct RequestLimits {
-  std::size_t max_request_line = 8 * 1024;   // 414 above
-  std::size_t max_header_bytes = 16 * 1024;  // all header lines (and trailers); 431 above
-  std::size_t max_headers = 100;             // 431 above
-  std::size_t max_body_bytes = 64 * 1024;    // 413 above
+  std::size_t max_request_line = std::size_t{8} * 1024;  // 414 above
+  std::size_t max_header_bytes =
+      std::size_t{16} * 1024;     // all header lines (and trailers); 431 above
+  std::size_t max_headers = 100;  // 431 above
+  std::size_t max_body_bytes = std::size_t{64} * 1024;  // 413 above
 };
 
 struct ParsedRequest {

@@ -9,14 +9,14 @@
 namespace core {
 
 enum class ErrorKind {
-  kInvalidArgument,  // caller's input is wrong; retrying will not help
-  kNotFound,         // the thing asked for does not exist
+  kInvalidArgument,     // caller's input is wrong; retrying will not help
+  kNotFound,            // the thing asked for does not exist
   kConflict,            // the state changed underneath (unique key, serialization)
   kPreconditionFailed,  // the caller's expected version is not the current one
-  kUnavailable,      // a dependency is down or overloaded; retry later
-  kPermanent,        // a dependency refused for good (message too large, ...)
-  kFatal,            // the component must be rebuilt (fatal producer error)
-  kInternal,         // a bug or an unexpected failure
+  kUnavailable,         // a dependency is down or overloaded; retry later
+  kPermanent,           // a dependency refused for good (message too large, ...)
+  kFatal,               // the component must be rebuilt (fatal producer error)
+  kInternal,            // a bug or an unexpected failure
 };
 
 const char* errorKindName(ErrorKind kind);

@@ -12,7 +12,8 @@ namespace {
 
 std::string percent(const ProgressSnapshot& s) {
   char text[16];
-  const double value = s.total == 0 ? 100.0 : 100.0 * static_cast<double>(s.done) / s.total;
+  const double value =
+      s.total == 0 ? 100.0 : 100.0 * static_cast<double>(s.done) / static_cast<double>(s.total);
   std::snprintf(text, sizeof text, "%.1f%%", value > 100.0 ? 100.0 : value);
   return text;
 }

@@ -45,6 +45,7 @@ std::string formatDryRun(const ReplayPlan& plan, const std::vector<core::db::Out
   if (!first.empty()) {
     out += "\nFirst " + std::to_string(first.size()) + (first.size() == 1 ? " row:\n" : " rows:\n");
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(first.size());
     for (const auto& r : first) {
       rows.push_back({std::to_string(r.id),
                       core::domain::formatIso8601(core::domain::Timestamp{r.created_at_micros}),

@@ -10,8 +10,8 @@ using testing::HttpClient;
 
 namespace {
 
-const std::string kAda = R"({"name":"Ada Lovelace","phone":"+44 20 7946 0000","email":"ada@example.com"})";
-
+const std::string kAda =
+    R"({"name":"Ada Lovelace","phone":"+44 20 7946 0000","email":"ada@example.com"})";
 
 struct OutboxRow {
   long long id;
@@ -21,9 +21,10 @@ struct OutboxRow {
 
 std::vector<OutboxRow> outboxOf(const ApiFixture& api, long long customer_id) {
   std::vector<OutboxRow> rows;
-  for (const auto& r : api.query("SELECT id, topic, kafka_key, event_type, payload::text, aggregate_version "
-                                 "FROM outbox WHERE aggregate_id = " + std::to_string(customer_id) +
-                                 " ORDER BY id")) {
+  for (const auto& r :
+       api.query("SELECT id, topic, kafka_key, event_type, payload::text, aggregate_version "
+                 "FROM outbox WHERE aggregate_id = " +
+                 std::to_string(customer_id) + " ORDER BY id")) {
     rows.push_back({r[0].as<long long>(), r[1].c_str(), r[2].c_str(), r[3].c_str(), r[4].c_str(),
                     r[5].as<int>()});
   }
@@ -50,7 +51,8 @@ TEST_CASE("POST creates the customer and exactly one CRUD and one notification o
   CHECK(std::string(body["name"].GetString()) == "Ada Lovelace");
   CHECK(body["version"].GetInt() == 1);
   CHECK_FALSE(body["deleted"].GetBool());
-  for (const char* field : {"created_on", "updated_on", "created_by", "updated_by", "phone", "email"}) {
+  for (const char* field :
+       {"created_on", "updated_on", "created_by", "updated_by", "phone", "email"}) {
     CHECK_MESSAGE(body.HasMember(field), field);
   }
 
@@ -103,7 +105,9 @@ TEST_CASE("GET returns the customer with its ETag, 404 when missing") {
   CHECK(std::string(testing::parseJson(missing.body)["error"].GetString()) == "not_found");
 }
 
-TEST_CASE("PUT replaces the fields, bumps the version and writes an updated event with before and after") {
+TEST_CASE(
+    "PUT replaces the fields, bumps the version and writes an updated event with before and "
+    "after") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
   const auto id = createAda(http);
@@ -152,9 +156,11 @@ TEST_CASE("a stale If-Match gets 412 and writes nothing and the current one succ
   const auto outbox_before = api.scalar("SELECT count(*) FROM outbox");
   for (const char* method : {"PUT", "PATCH", "DELETE"}) {
     CAPTURE(std::string(method));
-    auto stale = http.request(method, path, std::string(method) == "DELETE" ? "" : kAda, {"If-Match: \"1\""});
+    auto stale = http.request(method, path, std::string(method) == "DELETE" ? "" : kAda,
+                              {"If-Match: \"1\""});
     CHECK(stale.status == 412);
-    CHECK(std::string(testing::parseJson(stale.body)["error"].GetString()) == "precondition_failed");
+    CHECK(std::string(testing::parseJson(stale.body)["error"].GetString()) ==
+          "precondition_failed");
   }
   CHECK(api.scalar("SELECT count(*) FROM outbox") == outbox_before);
   CHECK(api.scalar("SELECT version FROM customers WHERE id = " + std::to_string(id)) == 2);
@@ -174,7 +180,8 @@ TEST_CASE("DELETE soft-deletes with version + 1 and a deleted event and a second
   auto r = http.request("DELETE", path);
   CHECK(r.status == 204);
   CHECK(r.body.empty());
-  const auto row = api.query("SELECT deleted, version FROM customers WHERE id = " + std::to_string(id));
+  const auto row =
+      api.query("SELECT deleted, version FROM customers WHERE id = " + std::to_string(id));
   CHECK(row[0][0].as<bool>());
   CHECK(row[0][1].as<int>() == 2);
   const auto rows = outboxOf(api, id);

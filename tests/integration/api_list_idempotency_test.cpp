@@ -12,7 +12,6 @@ using testing::HttpClient;
 
 namespace {
 
-
 std::string customerBody(int n, const std::string& name_prefix = "Customer") {
   return R"({"name":")" + name_prefix + " " + std::to_string(n) + R"(","phone":"555 000)" +
          std::to_string(n) + R"(","email":"c)" + std::to_string(n) + R"(@example.com"})";
@@ -42,7 +41,8 @@ std::vector<long long> walk(HttpClient& http, const std::string& first, int* pag
 TEST_CASE("pages follow next links newest first, without gaps or repeats, skipping deleted") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
-  for (int i = 1; i <= 8; ++i) REQUIRE(http.request("POST", "/api/customers", customerBody(i)).status == 201);
+  for (int i = 1; i <= 8; ++i)
+    REQUIRE(http.request("POST", "/api/customers", customerBody(i)).status == 201);
   REQUIRE(http.request("DELETE", "/api/customers/4").status == 204);
 
   int pages = 0;
@@ -56,7 +56,8 @@ TEST_CASE("pages follow next links newest first, without gaps or repeats, skippi
 TEST_CASE("paging stays stable while customers are inserted concurrently") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
-  for (int i = 1; i <= 6; ++i) REQUIRE(http.request("POST", "/api/customers", customerBody(i)).status == 201);
+  for (int i = 1; i <= 6; ++i)
+    REQUIRE(http.request("POST", "/api/customers", customerBody(i)).status == 201);
   HttpClient writer(api.baseUrl());
   int inserted = 0;
   const auto ids = walk(http, "/api/customers?limit=2", nullptr, [&]() {
@@ -72,9 +73,15 @@ TEST_CASE("paging stays stable while customers are inserted concurrently") {
 TEST_CASE("search matches name or e-mail case-insensitively and treats % and _ literally") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
-  REQUIRE(http.request("POST", "/api/customers", R"({"name":"Grace Hopper","phone":"12345","email":"grace@navy.mil"})").status == 201);
-  REQUIRE(http.request("POST", "/api/customers", R"({"name":"Alan Turing","phone":"12345","email":"alan@bletchley.uk"})").status == 201);
-  REQUIRE(http.request("POST", "/api/customers", R"({"name":"100% Real","phone":"12345","email":"real@x.io"})").status == 201);
+  REQUIRE(http.request("POST", "/api/customers",
+                       R"({"name":"Grace Hopper","phone":"12345","email":"grace@navy.mil"})")
+              .status == 201);
+  REQUIRE(http.request("POST", "/api/customers",
+                       R"({"name":"Alan Turing","phone":"12345","email":"alan@bletchley.uk"})")
+              .status == 201);
+  REQUIRE(http.request("POST", "/api/customers",
+                       R"({"name":"100% Real","phone":"12345","email":"real@x.io"})")
+              .status == 201);
 
   auto count = [&](const std::string& q) {
     auto r = http.get("/api/customers?q=" + q);
@@ -85,8 +92,8 @@ TEST_CASE("search matches name or e-mail case-insensitively and treats % and _ l
   CHECK(count("bletchley") == 1);
   CHECK(count("a") == 3);
   CHECK(count("grace%20hop") == 1);
-  CHECK(count("%25") == 1);   // a literal percent sign
-  CHECK(count("_") == 0);     // not a wildcard
+  CHECK(count("%25") == 1);  // a literal percent sign
+  CHECK(count("_") == 0);    // not a wildcard
   CHECK(count("nobody") == 0);
   auto next = testing::parseJson(http.get("/api/customers?q=a&limit=1").body);
   REQUIRE(next["next"].IsString());
@@ -96,9 +103,12 @@ TEST_CASE("search matches name or e-mail case-insensitively and treats % and _ l
 TEST_CASE("bad list parameters are 400 naming the parameter") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
-  for (const auto& [query, name] : std::vector<std::pair<std::string, std::string>>{
-           {"limit=0", "limit"}, {"limit=201", "limit"}, {"limit=ten", "limit"},
-           {"order=sideways", "order"}, {"cursor=xyz", "cursor"}}) {
+  for (const auto& [query, name] :
+       std::vector<std::pair<std::string, std::string>>{{"limit=0", "limit"},
+                                                        {"limit=201", "limit"},
+                                                        {"limit=ten", "limit"},
+                                                        {"order=sideways", "order"},
+                                                        {"cursor=xyz", "cursor"}}) {
     CAPTURE(query);
     auto r = http.get("/api/customers?" + query);
     CHECK(r.status == 400);
@@ -125,10 +135,12 @@ TEST_CASE("the same Idempotency-Key and body returns the first response and writ
 
   auto other = http.request("POST", "/api/customers", customerBody(2), key);
   CHECK(other.status == 422);
-  CHECK(std::string(testing::parseJson(other.body)["error"].GetString()) == "idempotency_key_reused");
+  CHECK(std::string(testing::parseJson(other.body)["error"].GetString()) ==
+        "idempotency_key_reused");
   CHECK(api.scalar("SELECT count(*) FROM customers") == 1);
 
-  auto other_key = http.request("POST", "/api/customers", customerBody(1), {"Idempotency-Key: order-8000"});
+  auto other_key =
+      http.request("POST", "/api/customers", customerBody(1), {"Idempotency-Key: order-8000"});
   CHECK(other_key.status == 201);
   CHECK(api.scalar("SELECT count(*) FROM customers") == 2);
 }
@@ -148,8 +160,10 @@ TEST_CASE("a key older than 24 hours no longer replays") {
 TEST_CASE("expired idempotency keys are purged, live ones kept") {
   ApiFixture api;
   HttpClient http(api.baseUrl());
-  REQUIRE(http.request("POST", "/api/customers", customerBody(1), {"Idempotency-Key: a"}).status == 201);
-  REQUIRE(http.request("POST", "/api/customers", customerBody(2), {"Idempotency-Key: b"}).status == 201);
+  REQUIRE(http.request("POST", "/api/customers", customerBody(1), {"Idempotency-Key: a"}).status ==
+          201);
+  REQUIRE(http.request("POST", "/api/customers", customerBody(2), {"Idempotency-Key: b"}).status ==
+          201);
   api.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'a'");
   auto purged = api.store().purgeExpiredKeys(100);
   REQUIRE(purged.ok());
@@ -165,7 +179,8 @@ TEST_CASE("concurrent requests with one Idempotency-Key create exactly one custo
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&, t]() {
       HttpClient http(api.baseUrl());
-      auto r = http.request("POST", "/api/customers", customerBody(1), {"Idempotency-Key: race-key"});
+      auto r =
+          http.request("POST", "/api/customers", customerBody(1), {"Idempotency-Key: race-key"});
       statuses[t] = r.status;
       bodies[t] = r.body;
     });

@@ -90,7 +90,8 @@ TEST_CASE("a connection killed on the server is replaced at acquire, so no calle
     tx.exec_params("SELECT pg_terminate_backend($1)", victim_pid);
     // The backend is gone once it leaves pg_stat_activity.
     REQUIRE(testing::waitUntil([&]() {
-      return tx.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", victim_pid)[0].as<int>() == 0;
+      return tx.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", victim_pid)[0]
+                 .as<int>() == 0;
     }));
   }
   auto lease = pool.acquire();

@@ -31,7 +31,9 @@ constexpr const char* kInsertApplied =
 
 }  // namespace
 
-std::string checksumOf(const std::string& text) { return fingerprint(text); }
+std::string checksumOf(const std::string& text) {
+  return fingerprint(text);
+}
 
 Result<std::vector<MigrationFile>> loadMigrations(const std::filesystem::path& dir) {
   std::error_code ec;

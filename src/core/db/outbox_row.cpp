@@ -38,7 +38,7 @@ std::string encodeHeaders(const OutboxHeaders& headers) {
     writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
   }
   writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 OutboxHeaders parseHeaders(std::string_view json) {

@@ -70,7 +70,7 @@ std::optional<Timestamp> parseIso8601(const std::string& s) {
     ++pos;
     int scale = 100000, count = 0;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      if (count < 6) micros += (s[pos] - '0') * scale;
+      if (count < 6) micros += static_cast<std::int64_t>(s[pos] - '0') * scale;
       scale /= 10;
       ++count;
       ++pos;
@@ -90,15 +90,15 @@ std::optional<Timestamp> parseIso8601(const std::string& s) {
       if (!digits(s, pos, 2, om)) return std::nullopt;
       pos += 2;
     }
-    offset_minutes = sign * (oh * 60 + om);
+    offset_minutes = static_cast<std::int64_t>(sign) * (oh * 60 + om);
   } else {
     return std::nullopt;  // an instant without a zone is ambiguous
   }
   if (pos != s.size()) return std::nullopt;
   const std::int64_t days =
       daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const std::int64_t seconds =
-      days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  const std::int64_t seconds = days * 86400 + std::int64_t{hour} * 3600 +
+                               std::int64_t{minute} * 60 + second - offset_minutes * 60;
   return Timestamp{seconds * 1000000 + micros};
 }
 

@@ -18,7 +18,7 @@ class StatusHandler : public Http::Handler {
   void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
     writer.headers().remove<Http::Header::Connection>();
     writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
-    const std::string path = request.resource();
+    const std::string& path = request.resource();
     if (request.method() != Http::Method::Get) {
       writer.send(Http::Code::Method_Not_Allowed, "only GET\n");
     } else if (path == "/metrics") {
@@ -54,12 +54,15 @@ struct StatusServer::Impl {
 StatusServer::StatusServer(metrics::Registry& registry, std::function<std::string()> ready)
     : impl_(new Impl{registry, std::move(ready), nullptr}) {}
 
-StatusServer::~StatusServer() { stop(); }
+StatusServer::~StatusServer() {
+  stop();
+}
 
 Status StatusServer::start(const std::string& address) {
   const auto colon = address.rfind(':');
   if (colon == std::string::npos || colon == 0) {
-    return Error{ErrorKind::kInvalidArgument, "metrics address must be host:port, not '" + address + "'"};
+    return Error{ErrorKind::kInvalidArgument,
+                 "metrics address must be host:port, not '" + address + "'"};
   }
   try {
     const int port = std::stoi(address.substr(colon + 1));
@@ -70,7 +73,8 @@ Status StatusServer::start(const std::string& address) {
     impl_->endpoint->setHandler(Http::make_handler<StatusHandler>(&impl_->registry, impl_->ready));
     impl_->endpoint->serveThreaded();
   } catch (const std::invalid_argument&) {
-    return Error{ErrorKind::kInvalidArgument, "metrics address must be host:port, not '" + address + "'"};
+    return Error{ErrorKind::kInvalidArgument,
+                 "metrics address must be host:port, not '" + address + "'"};
   } catch (const std::out_of_range&) {
     return Error{ErrorKind::kInvalidArgument, "metrics port out of range in '" + address + "'"};
   } catch (const std::exception& e) {

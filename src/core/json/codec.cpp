@@ -12,7 +12,7 @@ using domain::Customer;
 using domain::Timestamp;
 
 // Events are a flat object with two customer objects: depth 2 in practice.
-constexpr ParseLimits kEventLimits{1024 * 1024, 8};
+constexpr ParseLimits kEventLimits{std::size_t{1024} * 1024, 8};
 
 Error fieldError(const std::string& field, const std::string& problem) {
   return Error{ErrorKind::kInvalidArgument, "field '" + field + "' " + problem};

@@ -15,8 +15,8 @@
 namespace core::json {
 
 struct ParseLimits {
-  std::size_t max_bytes = 1024 * 1024;  // the whole text
-  int max_depth = 16;                   // nested objects and arrays; the top level is 1
+  std::size_t max_bytes = std::size_t{1024} * 1024;  // the whole text
+  int max_depth = 16;  // nested objects and arrays; the top level is 1
 };
 
 Status parseStrict(const std::string& text, rapidjson::Document& document,

@@ -106,6 +106,7 @@ Status deleteTopics(const std::string& brokers, const std::vector<std::string>& 
   auto handle = makeHandle(brokers);
   if (!handle) return handle.error();
   std::vector<rd_kafka_DeleteTopic_t*> specs;
+  specs.reserve(topics.size());
   for (const auto& name : topics) specs.push_back(rd_kafka_DeleteTopic_new(name.c_str()));
   std::unique_ptr<rd_kafka_queue_t, QueueDeleter> queue(rd_kafka_queue_new(handle->get()));
   char error[512];

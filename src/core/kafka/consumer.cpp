@@ -151,8 +151,8 @@ Status Consumer::commit(const std::vector<PartitionOffset>& next_offsets) {
   return {};
 }
 
-Result<std::vector<PartitionOffset>> Consumer::committed(std::vector<PartitionOffset> partitions,
-                                                         int timeout_ms) {
+Result<std::vector<PartitionOffset>> Consumer::committed(
+    const std::vector<PartitionOffset>& partitions, int timeout_ms) {
   OwnedPartitions owned(partitions);
   if (const auto code = impl_->consumer->committed(owned.list, timeout_ms);
       code != RdKafka::ERR_NO_ERROR) {

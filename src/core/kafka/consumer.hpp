@@ -79,7 +79,7 @@ class Consumer {
   // Commits synchronously; offsets are the NEXT offsets to read.
   Status commit(const std::vector<PartitionOffset>& next_offsets);
   // The group's committed offsets for the given partitions.
-  Result<std::vector<PartitionOffset>> committed(std::vector<PartitionOffset> partitions,
+  Result<std::vector<PartitionOffset>> committed(const std::vector<PartitionOffset>& partitions,
                                                  int timeout_ms);
   std::vector<PartitionOffset> assignment() const;
   Status pause(const std::vector<PartitionOffset>& partitions);

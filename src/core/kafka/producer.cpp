@@ -90,6 +90,7 @@ Status Producer::produce(const OutgoingMessage& m) {
       m.topic, m.partition < 0 ? RdKafka::Topic::PARTITION_UA : m.partition,
       RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(m.payload.data()), m.payload.size(),
       m.key.data(), m.key.size(), 0, headers,
+      // NOLINTNEXTLINE(performance-no-int-to-ptr): librdkafka carries an opaque pointer
       reinterpret_cast<void*>(static_cast<std::intptr_t>(m.correlation_id)));
   if (code != RdKafka::ERR_NO_ERROR) {
     delete headers;  // ownership passes to librdkafka only on success

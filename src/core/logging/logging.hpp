@@ -18,7 +18,7 @@ namespace core::logging {
 // so a log that runs for months stays within (files + 1) × max_bytes.
 struct LogFile {
   std::string path;
-  std::size_t max_bytes = 50 * 1024 * 1024;
+  std::size_t max_bytes = std::size_t{50} * 1024 * 1024;
   std::size_t files = 5;
 };
 

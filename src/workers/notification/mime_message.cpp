@@ -129,7 +129,7 @@ std::string encodeBase64(const std::string& data) {
 }
 
 std::string encodeHeaderText(const std::string& text) {
-  const std::string clean = stripLineBreaks(text);
+  std::string clean = stripLineBreaks(text);
   if (isPrintableAscii(clean) && clean.find("=?") == std::string::npos) return clean;
   std::string out;
   std::size_t i = 0;
@@ -150,7 +150,7 @@ std::string encodeHeaderText(const std::string& text) {
 }
 
 std::string formatRfc5322Date(std::int64_t epoch_seconds) {
-  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  const auto t = static_cast<std::time_t>(epoch_seconds);
   std::tm utc{};
   gmtime_r(&t, &utc);
   static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

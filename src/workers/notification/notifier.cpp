@@ -39,7 +39,7 @@ std::string describe(const std::vector<core::kafka::PartitionOffset>& partitions
 
 }  // namespace
 
-Notifier::Notifier(NotifierOptions options, MailLanes::MailSenderFactory make_sender,
+Notifier::Notifier(NotifierOptions options, const MailLanes::MailSenderFactory& make_sender,
                    core::metrics::Registry& metrics)
     : options_(std::move(options)),
       handling_{options_.retry_topic, options_.failed_topic, options_.retry,

@@ -54,7 +54,7 @@ struct NotifierOptions {
 
 class Notifier {
  public:
-  Notifier(NotifierOptions options, MailLanes::MailSenderFactory make_sender,
+  Notifier(NotifierOptions options, const MailLanes::MailSenderFactory& make_sender,
            core::metrics::Registry& metrics);
   ~Notifier();
   Notifier(const Notifier&) = delete;

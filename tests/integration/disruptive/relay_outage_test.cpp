@@ -13,23 +13,26 @@
 namespace {
 
 void service(const std::string& action, const std::string& name) {
-  const auto result = testing::runCommand(testing::sourcePath("setup/service.sh") + " test " + action +
-                                          " " + name);
+  const auto result =
+      testing::runCommand(testing::sourcePath("setup/service.sh") + " test " + action + " " + name);
   REQUIRE_MESSAGE(result.exit_code == 0, result.output);
 }
 
 // Restarts a stopped service even when an assertion ends the test early.
 struct RestartOnExit {
   std::string name;
-  ~RestartOnExit() { (void)testing::runCommand(testing::sourcePath("setup/service.sh") + " test start " + name); }
+  ~RestartOnExit() {
+    (void)testing::runCommand(testing::sourcePath("setup/service.sh") + " test start " + name);
+  }
 };
 
-std::unique_ptr<testing::ChildProcess> startRelay(const testing::RelayFixture& f, std::uint16_t port) {
+std::unique_ptr<testing::ChildProcess> startRelay(const testing::RelayFixture& f,
+                                                  std::uint16_t port) {
   const auto options = f.relayOptions();
   return std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-      testing::binaryPath("src/outbox/outbox-relay"), "--database-url", options.database_url, "--brokers",
-      options.brokers, "--lock-key", std::to_string(options.lock_key), "--metrics-address",
-      "127.0.0.1:" + std::to_string(port), "--delivery-timeout-ms", "180000"});
+      testing::binaryPath("src/outbox/outbox-relay"), "--database-url", options.database_url,
+      "--brokers", options.brokers, "--lock-key", std::to_string(options.lock_key),
+      "--metrics-address", "127.0.0.1:" + std::to_string(port), "--delivery-timeout-ms", "180000"});
 }
 
 // Every CRUD row of the outbox reached the topic at least once, and each
@@ -41,11 +44,13 @@ void checkEverythingPublishedInOrder(testing::RelayFixture& f) {
   for (const auto& [customer, versions] : testing::RelayFixture::versionsByCustomer(messages)) {
     int last = 0;
     for (int version : versions) {
-      CHECK_MESSAGE(version >= last, "customer " << customer << " version " << version << " after " << last);
+      CHECK_MESSAGE(version >= last,
+                    "customer " << customer << " version " << version << " after " << last);
       last = version;
     }
   }
-  for (const auto& m : messages) outbox_ids.insert(core::json::decodeCrudEvent(m.payload)->outbox_id);
+  for (const auto& m : messages)
+    outbox_ids.insert(core::json::decodeCrudEvent(m.payload)->outbox_id);
   CHECK(static_cast<long long>(outbox_ids.size()) == rows);
 }
 
@@ -61,18 +66,22 @@ TEST_CASE("relay: rows written while Kafka is down are all published, in order, 
   RestartOnExit restart{"kafka"};
   service("stop", "kafka");
   // The API keeps accepting writes: the outbox holds them.
-  for (int i = 50; i < 150; ++i) f.renameCustomer(f.createCustomer(i), "Renamed " + std::to_string(i));
+  for (int i = 50; i < 150; ++i)
+    f.renameCustomer(f.createCustomer(i), "Renamed " + std::to_string(i));
   CHECK(f.unpublished() == 200 * 2);
   CHECK(relay->running());
 
   service("start", "kafka");
-  CHECK_MESSAGE(testing::waitUntil([&]() { return f.unpublished() == 0; }, std::chrono::seconds(180)),
-                relay->output());
+  CHECK_MESSAGE(
+      testing::waitUntil([&]() { return f.unpublished() == 0; }, std::chrono::seconds(180)),
+      relay->output());
   CHECK(relay->running());
   checkEverythingPublishedInOrder(f);
 }
 
-TEST_CASE("relay: a PostgreSQL outage makes it not ready, and it resumes publishing when the database returns") {
+TEST_CASE(
+    "relay: a PostgreSQL outage makes it not ready, and it resumes publishing when the database "
+    "returns") {
   testing::RelayFixture f;
   for (int i = 0; i < 20; ++i) f.createCustomer(i);
   const auto port = testing::freePort();
@@ -84,13 +93,15 @@ TEST_CASE("relay: a PostgreSQL outage makes it not ready, and it resumes publish
   {
     RestartOnExit restart{"postgres"};
     service("stop", "postgres");
-    CHECK_MESSAGE(testing::waitUntil([&]() { return status.get("/readyz").status == 503; }), relay->output());
+    CHECK_MESSAGE(testing::waitUntil([&]() { return status.get("/readyz").status == 503; }),
+                  relay->output());
     CHECK(relay->running());
     service("start", "postgres");
   }
   for (int i = 20; i < 60; ++i) f.createCustomer(i);
-  CHECK_MESSAGE(testing::waitUntil([&]() { return f.unpublished() == 0; }, std::chrono::seconds(60)),
-                relay->output());
+  CHECK_MESSAGE(
+      testing::waitUntil([&]() { return f.unpublished() == 0; }, std::chrono::seconds(60)),
+      relay->output());
   CHECK(status.get("/readyz").status == 200);
   checkEverythingPublishedInOrder(f);
 }

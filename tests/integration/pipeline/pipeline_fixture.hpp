@@ -35,7 +35,8 @@ class Pipeline {
     migrate(replica_, "sql/replica");
     migrate(notifications_, "sql/notifications");
     std::vector<core::kafka::TopicSpec> topics;
-    for (const auto* name : {&crud_topic_, &mail_topic_, &retry_topic_, &failed_topic_, &dlq_topic_}) {
+    for (const auto* name :
+         {&crud_topic_, &mail_topic_, &retry_topic_, &failed_topic_, &dlq_topic_}) {
       topics.push_back({*name, 1, 1, {}});
     }
     const auto created = core::kafka::createTopics(kafkaBrokers(), topics);
@@ -43,29 +44,32 @@ class Pipeline {
 
     api_port_ = freePort();
     api_ = start({binaryPath("src/api/customer-api"), "--database-url", source_.url(), "--listen",
-                  address(api_port_), "--crud-topic", crud_topic_, "--notification-topic", mail_topic_,
-                  "--threads", "2"});
+                  address(api_port_), "--crud-topic", crud_topic_, "--notification-topic",
+                  mail_topic_, "--threads", "2"});
     relay_ = startRelay();
     replication_port_ = freePort();
-    replication_ = start({binaryPath("src/workers/replication/replication-worker"), "--replica-database-url",
-                          replica_.url(), "--brokers", kafkaBrokers(), "--topic", crud_topic_, "--dlq-topic",
-                          dlq_topic_, "--group-id", uniqueName("it-pipe-replication"), "--metrics-address",
-                          address(replication_port_)});
+    replication_ =
+        start({binaryPath("src/workers/replication/replication-worker"), "--replica-database-url",
+               replica_.url(), "--brokers", kafkaBrokers(), "--topic", crud_topic_, "--dlq-topic",
+               dlq_topic_, "--group-id", uniqueName("it-pipe-replication"), "--metrics-address",
+               address(replication_port_)});
     notification_port_ = freePort();
-    notification_ = start({binaryPath("src/workers/notification/notification-worker"), "--database-url",
-                           notifications_.url(), "--brokers", kafkaBrokers(), "--smtp-url",
-                           requiredEnv("SMTP_URL"), "--topic", mail_topic_, "--retry-topic", retry_topic_,
-                           "--failed-topic", failed_topic_, "--group-id", uniqueName("it-pipe-notification"),
-                           "--metrics-address", address(notification_port_)});
+    notification_ =
+        start({binaryPath("src/workers/notification/notification-worker"), "--database-url",
+               notifications_.url(), "--brokers", kafkaBrokers(), "--smtp-url",
+               requiredEnv("SMTP_URL"), "--topic", mail_topic_, "--retry-topic", retry_topic_,
+               "--failed-topic", failed_topic_, "--group-id", uniqueName("it-pipe-notification"),
+               "--metrics-address", address(notification_port_)});
     for (auto port : {api_port_, relay_port_, replication_port_, notification_port_}) {
       REQUIRE_MESSAGE(waitUntil([&]() { return ready(port); }),
-                      "a process on port " << port << " did not become ready:\n" << logs());
+                      "a process on port " << port << " did not become ready:\n"
+                                           << logs());
     }
   }
 
   ~Pipeline() {
-    (void)core::kafka::deleteTopics(kafkaBrokers(),
-                                    {crud_topic_, mail_topic_, retry_topic_, failed_topic_, dlq_topic_});
+    (void)core::kafka::deleteTopics(
+        kafkaBrokers(), {crud_topic_, mail_topic_, retry_topic_, failed_topic_, dlq_topic_});
   }
 
   HttpClient api() const { return HttpClient(url(api_port_)); }
@@ -77,7 +81,8 @@ class Pipeline {
     const auto text = status.get("/metrics").body;
     const std::regex line("^" + name + R"((\{[^}]*\})? ([0-9.e+-]+)$)", std::regex::multiline);
     double sum = 0;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), line); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), line);
+         it != std::sregex_iterator(); ++it) {
       sum += std::stod((*it)[2].str());
     }
     return sum;
@@ -85,13 +90,15 @@ class Pipeline {
 
   // replication-worker verify: exit code and report.
   CommandResult verify() const {
-    return runCommand(binaryPath("src/workers/replication/replication-worker") + " verify --source-database-url '" +
-                      source_.url() + "' --replica-database-url '" + replica_.url() + "' 2>&1");
+    return runCommand(binaryPath("src/workers/replication/replication-worker") +
+                      " verify --source-database-url '" + source_.url() +
+                      "' --replica-database-url '" + replica_.url() + "' 2>&1");
   }
 
   CommandResult relayCommand(const std::string& arguments) const {
-    return runCommand(binaryPath("src/outbox/outbox-relay") + " " + arguments + " --database-url '" +
-                      source_.url() + "' --brokers " + kafkaBrokers() + " 2>&1");
+    return runCommand(binaryPath("src/outbox/outbox-relay") + " " + arguments +
+                      " --database-url '" + source_.url() + "' --brokers " + kafkaBrokers() +
+                      " 2>&1");
   }
 
   long long scalar(const TempDatabase& db, const std::string& sql) const {
@@ -134,8 +141,8 @@ class Pipeline {
   }
   std::unique_ptr<ChildProcess> startRelay() {
     relay_port_ = freePort();
-    return start({binaryPath("src/outbox/outbox-relay"), "--database-url", source_.url(), "--brokers",
-                  kafkaBrokers(), "--metrics-address", address(relay_port_)});
+    return start({binaryPath("src/outbox/outbox-relay"), "--database-url", source_.url(),
+                  "--brokers", kafkaBrokers(), "--metrics-address", address(relay_port_)});
   }
 
   TempDatabase source_;

@@ -33,13 +33,16 @@ std::string subjectOf(const std::string& mail) {
 
 }  // namespace
 
-TEST_CASE("pipeline: create, update and delete reach the replica and send exactly three e-mails, and a replay changes nothing") {
+TEST_CASE(
+    "pipeline: create, update and delete reach the replica and send exactly three e-mails, and a "
+    "replay changes nothing") {
   testing::Pipeline pipeline;
   auto api = pipeline.api();
   const std::string email = testing::uniqueName("pipe") + "@example.com";
 
-  const auto created = api.request("POST", "/api/customers",
-                                   R"({"name":"Ada Pipeline","phone":"+44 20 7946 0000","email":")" + email + "\"}");
+  const auto created =
+      api.request("POST", "/api/customers",
+                  R"({"name":"Ada Pipeline","phone":"+44 20 7946 0000","email":")" + email + "\"}");
   REQUIRE_MESSAGE(created.status == 201, created.body);
   const auto id = idOf(created);
   const auto path = "/api/customers/" + std::to_string(id);
@@ -56,13 +59,16 @@ TEST_CASE("pipeline: create, update and delete reach the replica and send exactl
 
   // Exactly the three e-mails, to the customer.
   std::vector<std::string> mails;
-  CHECK_MESSAGE(testing::waitUntil([&]() { return (mails = testing::mailsContaining(email)).size() >= 3; }),
-                pipeline.logs());
+  CHECK_MESSAGE(
+      testing::waitUntil([&]() { return (mails = testing::mailsContaining(email)).size() >= 3; }),
+      pipeline.logs());
   std::multiset<std::string> subjects;
   for (const auto& mail : mails) subjects.insert(subjectOf(mail));
-  CHECK(subjects == std::multiset<std::string>{"Your record has been created", "Your information has been updated",
+  CHECK(subjects == std::multiset<std::string>{"Your record has been created",
+                                               "Your information has been updated",
                                                "Your record has been deleted"});
-  const auto applied_before = pipeline.scalar(pipeline.replica(), "SELECT sum(apply_count) FROM customers");
+  const auto applied_before =
+      pipeline.scalar(pipeline.replica(), "SELECT sum(apply_count) FROM customers");
 
   // Replay all six outbox rows: the workers see every event a second time.
   const auto max_id = pipeline.scalar(pipeline.source(), "SELECT max(id) FROM outbox");
@@ -76,7 +82,8 @@ TEST_CASE("pipeline: create, update and delete reach the replica and send exactl
                 }),
                 pipeline.logs());
   CHECK(pipeline.verify().exit_code == 0);
-  CHECK(pipeline.scalar(pipeline.replica(), "SELECT sum(apply_count) FROM customers") == applied_before);
+  CHECK(pipeline.scalar(pipeline.replica(), "SELECT sum(apply_count) FROM customers") ==
+        applied_before);
   CHECK(testing::mailsContaining(email).size() == 3);
 }
 
@@ -89,9 +96,10 @@ TEST_CASE("pipeline: many customers written concurrently end equal in the replic
       auto api = pipeline.api();
       for (int i = 0; i < 15; ++i) {
         const auto n = std::to_string(w) + "-" + std::to_string(i);
-        const auto created = api.request("POST", "/api/customers",
-                                         R"({"name":"Many )" + n + R"(","phone":"555 0100","email":"many)" + n +
-                                             "@example.com\"}");
+        const auto created =
+            api.request("POST", "/api/customers",
+                        R"({"name":"Many )" + n + R"(","phone":"555 0100","email":"many)" + n +
+                            "@example.com\"}");
         if (created.status != 201) {
           ++failures;
           continue;
