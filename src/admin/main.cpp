@@ -9,7 +9,7 @@
 
 #include "core/app/main_support.hpp"
 #include "core/config/common_flags.hpp"
-#include "core/db/connection_url.hpp"
+#include "core/db/connect.hpp"
 #include "core/db/migrator.hpp"
 #include "core/domain/events.hpp"
 #include "core/exit_codes.hpp"
@@ -38,18 +38,12 @@ int migrateCommand(const std::vector<std::string>& args) {
 
   auto migrations = core::db::loadMigrations(cli.get<std::string>("dir"));
   if (!migrations) return core::app::fail(cli.program(), migrations.error());
-  std::unique_ptr<pqxx::connection> connection;
-  try {
-    connection = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url, 5));
-  } catch (const std::exception& e) {
-    return core::app::fail(
-        cli.program(), {core::ErrorKind::kUnavailable,
-                        "database " + core::db::redactPassword(url) + " unreachable: " + e.what()});
-  }
-  auto report = core::db::migrate(*connection, *migrations);
+  auto connection = core::db::openConnection(url, 5);
+  if (!connection) return core::app::fail(cli.program(), connection.error());
+  auto report = core::db::migrate(**connection, *migrations);
   if (!report) return core::app::fail(cli.program(), report.error());
   for (const auto& name : report->applied) std::cout << "applied " << name << "\n";
-  std::cout << connection->dbname() << ": " << report->applied.size() << " applied, "
+  std::cout << (*connection)->dbname() << ": " << report->applied.size() << " applied, "
             << report->already_applied << " already present\n";
   return core::kExitOk;
 }

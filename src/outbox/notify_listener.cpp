@@ -4,7 +4,7 @@
 
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
+#include "core/db/session.hpp"
 #include "core/runtime/backoff.hpp"
 
 namespace outbox {
@@ -46,12 +46,14 @@ void NotifyListener::stop() {
 }
 
 void NotifyListener::loop() {
+  core::db::SessionOptions options;
+  options.url = url_;
+  options.application_name = "outbox-relay listen";
+  core::db::Session session(std::move(options));
   // Up to 10 s between reconnects: polling goes on meanwhile.
   core::runtime::Backoff backoff(core::runtime::Backoff::kDefaultFirst, std::chrono::seconds(10));
   while (!stop_.stopping()) {
-    try {
-      pqxx::connection connection(core::db::withConnectTimeout(url_, 5));
-      connection.set_variable("application_name", "'outbox-relay listen'");
+    const auto listened = session.run([&](pqxx::connection& connection) -> core::Status {
       Receiver receiver(connection, channel_, on_notify_);  // issues LISTEN
       listening_ = true;
       spdlog::info("listening for NOTIFY on channel {}", channel_);
@@ -60,8 +62,12 @@ void NotifyListener::loop() {
       on_notify_();
       while (!stop_.stopping()) connection.await_notification(0, kWaitMicros);
       listening_ = false;
-    } catch (const std::exception& e) {
-      if (listening_) spdlog::warn("LISTEN connection lost ({}); polling continues", e.what());
+      return {};
+    });
+    if (!listened) {
+      if (listening_) {
+        spdlog::warn("LISTEN connection lost ({}); polling continues", listened.error().message);
+      }
       listening_ = false;
       stop_.sleepFor(backoff.next());
     }

@@ -2,8 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
+#include "core/db/array_literal.hpp"
 
 namespace outbox {
 
@@ -55,83 +54,60 @@ constexpr const char* kBacklog =
     "count(*) FILTER (WHERE parked_at IS NOT NULL AND skipped_at IS NULL) "
     "FROM outbox WHERE published_at IS NULL";
 
-template <typename T>
-std::string arrayLiteral(const std::vector<T>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(values[i]);
-  }
-  return out + "}";
+core::db::SessionOptions sessionOptions(std::string url) {
+  core::db::SessionOptions options;
+  options.url = std::move(url);
+  // A lost session must not linger: its lock has to go with it.
+  options.application_name = "outbox-relay";
+  // The marks need no flush to disk before the next batch: a mark that a
+  // database crash loses only republishes rows (at least once), never loses
+  // one, and waiting for the WAL flush was a fifth of every batch.
+  options.settings = {{"synchronous_commit", "off"}};
+  options.statements = {{"outbox_try_lock", kTryLock},
+                        {"outbox_pending", kPending},
+                        {"outbox_pending_except", kPendingExcept},
+                        {"outbox_mark_published", kMarkPublished},
+                        {"outbox_record_failure", kRecordFailure},
+                        {"outbox_backlog", kBacklog}};
+  // The lock lives in the session: only connect() (then tryLock) may open a new one.
+  options.reconnect_on_run = false;
+  return options;
 }
 
 }  // namespace
 
-OutboxSession::OutboxSession(std::string database_url) : url_(std::move(database_url)) {}
+OutboxSession::OutboxSession(std::string database_url)
+    : session_(sessionOptions(std::move(database_url))) {}
 OutboxSession::~OutboxSession() = default;
 
+core::Status OutboxSession::connect() {
+  return session_.connect();
+}
+
 bool OutboxSession::connected() const {
-  return connection_ && connection_->is_open();
+  return session_.connected();
 }
 
 void OutboxSession::disconnect() {
-  connection_.reset();
-}
-
-core::Status OutboxSession::connect() {
-  if (connected()) return {};
-  try {
-    auto c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url_, 5));
-    // A lost session must not linger: its lock has to go with it.
-    c->set_variable("application_name", "'outbox-relay'");
-    // The marks need no flush to disk before the next batch: a mark that a
-    // database crash loses only republishes rows (at least once), never loses
-    // one, and waiting for the WAL flush was a fifth of every batch.
-    c->set_variable("synchronous_commit", "off");
-    c->prepare("outbox_try_lock", kTryLock);
-    c->prepare("outbox_pending", kPending);
-    c->prepare("outbox_pending_except", kPendingExcept);
-    c->prepare("outbox_mark_published", kMarkPublished);
-    c->prepare("outbox_record_failure", kRecordFailure);
-    c->prepare("outbox_backlog", kBacklog);
-    connection_ = std::move(c);
-    return {};
-  } catch (const std::exception& e) {
-    connection_.reset();
-    return core::Error{core::ErrorKind::kUnavailable,
-                       "database " + core::db::redactPassword(url_) + " unreachable: " + e.what()};
-  }
-}
-
-// Runs fn with errors translated; a broken session is dropped (and with it the lock).
-template <typename Fn>
-auto OutboxSession::run(Fn&& fn) -> decltype(fn()) {
-  if (!connected()) return core::Error{core::ErrorKind::kUnavailable, "no database session"};
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    auto error = core::db::translateException(e);
-    if (error.kind == core::ErrorKind::kUnavailable || !connection_->is_open()) connection_.reset();
-    return error;
-  }
+  session_.disconnect();
 }
 
 core::Result<bool> OutboxSession::tryLock(std::int64_t key) {
-  return run([&]() -> core::Result<bool> {
-    pqxx::nontransaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<bool> {
+    pqxx::nontransaction tx(c);
     return tx.exec_prepared1("outbox_try_lock", key)[0].as<bool>();
   });
 }
 
 core::Result<std::vector<core::db::OutboxRow>> OutboxSession::pending(
     std::size_t limit, const std::vector<std::int64_t>& excluding) {
-  return run([&]() -> core::Result<std::vector<core::db::OutboxRow>> {
-    pqxx::nontransaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::vector<core::db::OutboxRow>> {
+    pqxx::nontransaction tx(c);
     const auto rows =
         excluding.empty()
             ? tx.exec_prepared("outbox_pending", static_cast<std::int64_t>(limit))
             : tx.exec_prepared("outbox_pending_except", static_cast<std::int64_t>(limit),
-                               arrayLiteral(excluding));
+                               core::db::arrayLiteral(excluding));
     std::vector<core::db::OutboxRow> out;
     out.reserve(rows.size());
     for (const auto& r : rows) out.push_back(core::db::readOutboxRow(r));
@@ -148,26 +124,26 @@ core::Status OutboxSession::markPublished(const std::vector<PublishedMark>& mark
     partitions.push_back(m.partition);
     offsets.push_back(m.offset);
   }
-  return run([&]() -> core::Status {
-    pqxx::nontransaction tx(*connection_);  // one statement: atomic on its own
-    tx.exec_prepared("outbox_mark_published", arrayLiteral(ids), arrayLiteral(partitions),
-                     arrayLiteral(offsets));
+  return session_.run([&](pqxx::connection& c) -> core::Status {
+    pqxx::nontransaction tx(c);  // one statement: atomic on its own
+    tx.exec_prepared("outbox_mark_published", core::db::arrayLiteral(ids),
+                     core::db::arrayLiteral(partitions), core::db::arrayLiteral(offsets));
     return {};
   });
 }
 
 core::Result<bool> OutboxSession::recordFailure(std::int64_t id, const std::string& error,
                                                 bool park_now, int max_attempts) {
-  return run([&]() -> core::Result<bool> {
-    pqxx::nontransaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<bool> {
+    pqxx::nontransaction tx(c);
     const auto rows = tx.exec_prepared("outbox_record_failure", id, error, park_now, max_attempts);
     return !rows.empty() && rows[0][0].as<bool>();
   });
 }
 
 core::Result<Backlog> OutboxSession::backlog() {
-  return run([&]() -> core::Result<Backlog> {
-    pqxx::nontransaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<Backlog> {
+    pqxx::nontransaction tx(c);
     const auto r = tx.exec_prepared1("outbox_backlog");
     return Backlog{r[0].as<std::int64_t>(), r[1].as<double>(), r[2].as<std::int64_t>()};
   });

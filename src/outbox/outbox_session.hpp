@@ -6,13 +6,12 @@
 // session only reads ahead (read_ahead.hpp).
 
 #include <cstdint>
-#include <memory>
 #include <optional>
-#include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "core/db/outbox_row.hpp"
+#include "core/db/session.hpp"
 #include "core/result.hpp"
 
 namespace outbox {
@@ -56,11 +55,7 @@ class OutboxSession {
   core::Result<Backlog> backlog();
 
  private:
-  template <typename Fn>
-  auto run(Fn&& fn) -> decltype(fn());
-
-  std::string url_;
-  std::unique_ptr<pqxx::connection> connection_;
+  core::db::Session session_;
 };
 
 }  // namespace outbox

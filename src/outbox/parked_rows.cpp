@@ -5,8 +5,7 @@
 #include <map>
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
+#include "core/db/array_literal.hpp"
 
 namespace outbox {
 
@@ -46,15 +45,6 @@ constexpr const char* kDescribe =
 
 #undef OUTBOX_UTC
 
-std::string arrayLiteral(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(values[i]);
-  }
-  return out + "}";
-}
-
 // Requested ids the statement did not change, with why; empty when all were.
 std::string missing(pqxx::work& tx, const std::vector<std::int64_t>& requested,
                     const std::vector<std::int64_t>& changed) {
@@ -63,7 +53,7 @@ std::string missing(pqxx::work& tx, const std::vector<std::int64_t>& requested,
                       std::back_inserter(left));
   if (left.empty()) return "";
   std::map<std::int64_t, std::string> state;
-  for (const auto& r : tx.exec_prepared("parked_describe", arrayLiteral(left))) {
+  for (const auto& r : tx.exec_prepared("parked_describe", core::db::arrayLiteral(left))) {
     state[r[0].as<std::int64_t>()] = r[1].c_str();
   }
   std::string out;
@@ -85,29 +75,25 @@ std::vector<std::int64_t> ids(const pqxx::result& rows) {
 
 }  // namespace
 
-ParkedRows::ParkedRows(std::unique_ptr<pqxx::connection> connection)
-    : connection_(std::move(connection)) {}
+ParkedRows::ParkedRows(core::db::Session session) : session_(std::move(session)) {}
 ParkedRows::~ParkedRows() = default;
 
 core::Result<std::unique_ptr<ParkedRows>> ParkedRows::open(const std::string& database_url) {
-  try {
-    auto c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(database_url, 5));
-    c->set_variable("application_name", "'outbox-relay parked'");
-    c->prepare("parked_list", kList);
-    c->prepare("parked_retry", kRetry);
-    c->prepare("parked_skip", kSkip);
-    c->prepare("parked_describe", kDescribe);
-    return std::unique_ptr<ParkedRows>(new ParkedRows(std::move(c)));
-  } catch (const std::exception& e) {
-    return core::Error{
-        core::ErrorKind::kUnavailable,
-        "database " + core::db::redactPassword(database_url) + " unreachable: " + e.what()};
-  }
+  core::db::SessionOptions options;
+  options.url = database_url;
+  options.application_name = "outbox-relay parked";
+  options.statements = {{"parked_list", kList},
+                        {"parked_retry", kRetry},
+                        {"parked_skip", kSkip},
+                        {"parked_describe", kDescribe}};
+  core::db::Session session(std::move(options));
+  if (auto connected = session.connect(); !connected) return connected.error();
+  return std::unique_ptr<ParkedRows>(new ParkedRows(std::move(session)));
 }
 
 core::Result<std::vector<ParkedRow>> ParkedRows::list(bool include_skipped, std::int64_t limit) {
-  return core::db::guarded([&]() -> core::Result<std::vector<ParkedRow>> {
-    pqxx::read_transaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::vector<ParkedRow>> {
+    pqxx::read_transaction tx(c);
     std::vector<ParkedRow> out;
     for (const auto& r : tx.exec_prepared("parked_list", include_skipped, limit)) {
       ParkedRow row;
@@ -132,9 +118,9 @@ core::Result<std::vector<ParkedRow>> ParkedRows::list(bool include_skipped, std:
 
 core::Result<std::vector<std::int64_t>> ParkedRows::retry(
     const std::vector<std::int64_t>& requested, bool all) {
-  return core::db::guarded([&]() -> core::Result<std::vector<std::int64_t>> {
-    pqxx::work tx(*connection_);
-    auto changed = ids(tx.exec_prepared("parked_retry", all, arrayLiteral(requested)));
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::vector<std::int64_t>> {
+    pqxx::work tx(c);
+    auto changed = ids(tx.exec_prepared("parked_retry", all, core::db::arrayLiteral(requested)));
     if (!all) {
       if (auto why = missing(tx, requested, changed); !why.empty()) {
         tx.abort();
@@ -149,9 +135,10 @@ core::Result<std::vector<std::int64_t>> ParkedRows::retry(
 core::Result<std::vector<std::int64_t>> ParkedRows::skip(const std::vector<std::int64_t>& requested,
                                                          const std::string& by,
                                                          const std::string& reason) {
-  return core::db::guarded([&]() -> core::Result<std::vector<std::int64_t>> {
-    pqxx::work tx(*connection_);
-    auto changed = ids(tx.exec_prepared("parked_skip", arrayLiteral(requested), by, reason));
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::vector<std::int64_t>> {
+    pqxx::work tx(c);
+    auto changed =
+        ids(tx.exec_prepared("parked_skip", core::db::arrayLiteral(requested), by, reason));
     if (auto why = missing(tx, requested, changed); !why.empty()) {
       tx.abort();
       return core::Error{core::ErrorKind::kNotFound, "nothing skipped: " + why};

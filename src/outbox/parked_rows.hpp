@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <pqxx/connection>
 #include <string>
 #include <vector>
 
+#include "core/db/session.hpp"
 #include "core/result.hpp"
 
 namespace outbox {
@@ -45,8 +45,8 @@ class ParkedRows {
                                                const std::string& by, const std::string& reason);
 
  private:
-  explicit ParkedRows(std::unique_ptr<pqxx::connection> connection);
-  std::unique_ptr<pqxx::connection> connection_;
+  explicit ParkedRows(core::db::Session session);
+  core::db::Session session_;
 };
 
 }  // namespace outbox

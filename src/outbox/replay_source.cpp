@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
-
 namespace outbox {
 
 namespace {
@@ -32,29 +29,24 @@ constexpr const char* kPage =
 
 }  // namespace
 
-ReplaySource::ReplaySource(std::unique_ptr<pqxx::connection> connection)
-    : connection_(std::move(connection)) {}
+ReplaySource::ReplaySource(core::db::Session session) : session_(std::move(session)) {}
 ReplaySource::~ReplaySource() = default;
 
 core::Result<std::unique_ptr<ReplaySource>> ReplaySource::open(const std::string& database_url) {
-  try {
-    auto c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(database_url, 5));
-    c->set_variable("application_name", "'outbox-relay replay'");
-    // Replay must never change publishing state: the server refuses any write.
-    c->set_variable("default_transaction_read_only", "on");
-    c->prepare("replay_plan", kPlan);
-    c->prepare("replay_page", kPage);
-    return std::unique_ptr<ReplaySource>(new ReplaySource(std::move(c)));
-  } catch (const std::exception& e) {
-    return core::Error{
-        core::ErrorKind::kUnavailable,
-        "database " + core::db::redactPassword(database_url) + " unreachable: " + e.what()};
-  }
+  core::db::SessionOptions options;
+  options.url = database_url;
+  options.application_name = "outbox-relay replay";
+  // Replay must never change publishing state: the server refuses any write.
+  options.settings = {{"default_transaction_read_only", "on"}};
+  options.statements = {{"replay_plan", kPlan}, {"replay_page", kPage}};
+  core::db::Session session(std::move(options));
+  if (auto connected = session.connect(); !connected) return connected.error();
+  return std::unique_ptr<ReplaySource>(new ReplaySource(std::move(session)));
 }
 
 core::Result<ReplayPlan> ReplaySource::plan(const ReplayRange& range) {
-  return core::db::guarded([&]() -> core::Result<ReplayPlan> {
-    pqxx::read_transaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<ReplayPlan> {
+    pqxx::read_transaction tx(c);
     ReplayPlan plan;
     bool first = true;
     for (const auto& r : tx.exec_prepared("replay_plan", range.from_id, range.to_id,
@@ -76,8 +68,8 @@ core::Result<std::vector<core::db::OutboxRow>> ReplaySource::page(const ReplayRa
                                                                   std::int64_t after_id,
                                                                   std::int64_t up_to_id,
                                                                   std::int64_t limit) {
-  return core::db::guarded([&]() -> core::Result<std::vector<core::db::OutboxRow>> {
-    pqxx::read_transaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::vector<core::db::OutboxRow>> {
+    pqxx::read_transaction tx(c);
     std::vector<core::db::OutboxRow> out;
     for (const auto& r :
          tx.exec_prepared("replay_page", range.from_id, range.to_id, range.from_time, range.to_time,

@@ -8,12 +8,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <pqxx/connection>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/db/outbox_row.hpp"
+#include "core/db/session.hpp"
 #include "core/result.hpp"
 
 namespace outbox {
@@ -45,8 +45,8 @@ class ReplaySource {
                                                       std::int64_t limit);
 
  private:
-  explicit ReplaySource(std::unique_ptr<pqxx::connection> connection);
-  std::unique_ptr<pqxx::connection> connection_;
+  explicit ReplaySource(core::db::Session session);
+  core::db::Session session_;
 };
 
 }  // namespace outbox

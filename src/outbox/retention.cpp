@@ -3,9 +3,6 @@
 #include <optional>
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
-
 namespace outbox {
 
 namespace {
@@ -33,37 +30,31 @@ constexpr const char* kCountEligible =
     "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL "
     "AND published_at < clock_timestamp() - $1::bigint * interval '1 second'";
 
+core::db::SessionOptions sessionOptions(const std::string& url) {
+  core::db::SessionOptions options;
+  options.url = url;
+  options.application_name = "outbox-relay retention";
+  // A batch that would wait is better skipped than queued behind anything.
+  options.settings = {{"lock_timeout", "'2s'"}, {"statement_timeout", "'60s'"}};
+  options.statements = {{"retention_window", kDeleteWindow},
+                        {"retention_first_id", kFirstId},
+                        {"retention_count", kCountEligible}};
+  return options;
+}
+
 }  // namespace
 
-Retention::Retention(RetentionOptions options) : options_(std::move(options)) {}
+Retention::Retention(RetentionOptions options)
+    : options_(std::move(options)), session_(sessionOptions(options_.database_url)) {}
 Retention::~Retention() = default;
 
-core::Status Retention::connect() {
-  if (connection_ && connection_->is_open()) return {};
-  try {
-    auto c =
-        std::make_unique<pqxx::connection>(core::db::withConnectTimeout(options_.database_url, 5));
-    c->set_variable("application_name", "'outbox-relay retention'");
-    // A batch that would wait is better skipped than queued behind anything.
-    c->set_variable("lock_timeout", "'2s'");
-    c->set_variable("statement_timeout", "'60s'");
-    c->prepare("retention_window", kDeleteWindow);
-    c->prepare("retention_first_id", kFirstId);
-    c->prepare("retention_count", kCountEligible);
-    connection_ = std::move(c);
-    return {};
-  } catch (const std::exception& e) {
-    connection_.reset();
-    return core::Error{core::ErrorKind::kUnavailable,
-                       "database " + core::db::redactPassword(options_.database_url) +
-                           " unreachable: " + e.what()};
-  }
+void Retention::disconnect() {
+  session_.disconnect();
 }
 
 core::Result<Retention::Window> Retention::deleteWindow(std::int64_t first_id) {
-  if (auto connected = connect(); !connected) return connected.error();
-  auto window = core::db::guarded([&]() -> core::Result<Window> {
-    pqxx::work tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<Window> {
+    pqxx::work tx(c);
     const auto row = tx.exec_prepared1("retention_window", first_id, options_.batch_size,
                                        static_cast<std::int64_t>(options_.older_than.count()));
     tx.commit();
@@ -73,14 +64,11 @@ core::Result<Retention::Window> Retention::deleteWindow(std::int64_t first_id) {
     if (!row[2].is_null()) out.next_id = row[2].as<std::int64_t>();
     return out;
   });
-  if (!window && window.error().kind == core::ErrorKind::kUnavailable) connection_.reset();
-  return window;
 }
 
 core::Result<std::int64_t> Retention::run(const std::function<bool()>& keep_going) {
-  if (auto connected = connect(); !connected) return connected.error();
-  auto first = core::db::guarded([&]() -> core::Result<std::optional<std::int64_t>> {
-    pqxx::nontransaction tx(*connection_);
+  auto first = session_.run([&](pqxx::connection& c) -> core::Result<std::optional<std::int64_t>> {
+    pqxx::nontransaction tx(c);
     const auto row = tx.exec_prepared1("retention_first_id");
     if (row[0].is_null()) return std::optional<std::int64_t>{};
     return std::optional<std::int64_t>{row[0].as<std::int64_t>()};
@@ -99,9 +87,8 @@ core::Result<std::int64_t> Retention::run(const std::function<bool()>& keep_goin
 }
 
 core::Result<std::int64_t> Retention::countEligible() {
-  if (auto connected = connect(); !connected) return connected.error();
-  return core::db::guarded([&]() -> core::Result<std::int64_t> {
-    pqxx::read_transaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::int64_t> {
+    pqxx::read_transaction tx(c);
     return tx
         .exec_prepared1("retention_count",
                         static_cast<std::int64_t>(options_.older_than.count()))[0]

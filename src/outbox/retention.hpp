@@ -10,11 +10,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
-#include <pqxx/connection>
 #include <string>
 
+#include "core/db/session.hpp"
 #include "core/result.hpp"
 
 namespace outbox {
@@ -37,7 +36,7 @@ class Retention {
   core::Result<std::int64_t> run(const std::function<bool()>& keep_going = [] { return true; });
   // How many rows a run would delete now (for --dry-run).
   core::Result<std::int64_t> countEligible();
-  void disconnect() { connection_.reset(); }
+  void disconnect();
 
  private:
   struct Window {
@@ -46,9 +45,8 @@ class Retention {
     std::optional<std::int64_t> next_id;  // none: the table ends here
   };
   core::Result<Window> deleteWindow(std::int64_t first_id);
-  core::Status connect();
   RetentionOptions options_;
-  std::unique_ptr<pqxx::connection> connection_;
+  core::db::Session session_;
 };
 
 }  // namespace outbox

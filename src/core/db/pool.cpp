@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "core/db/connect.hpp"
 #include "core/db/connection_url.hpp"
 #include "core/db/errors.hpp"
 
@@ -123,9 +124,10 @@ PoolStats ConnectionPool::stats() const {
 }
 
 Status checkDatabase(const std::string& url, int connect_timeout_seconds) {
+  auto connection = openConnection(url, connect_timeout_seconds);
+  if (!connection) return connection.error();
   try {
-    pqxx::connection connection(withConnectTimeout(url, connect_timeout_seconds));
-    pqxx::nontransaction tx(connection);
+    pqxx::nontransaction tx(**connection);
     tx.exec("SELECT 1");
     return {};
   } catch (const std::exception& e) {

@@ -4,12 +4,11 @@
 // offset): a FAILED message is re-driven at most once.
 
 #include <cstdint>
-#include <memory>
-#include <pqxx/connection>
 #include <set>
 #include <string>
 #include <utility>
 
+#include "core/db/session.hpp"
 #include "core/result.hpp"
 
 namespace notification {
@@ -27,8 +26,8 @@ class RedriveLog {
   RedriveLog(const RedriveLog&) = delete;
   RedriveLog& operator=(const RedriveLog&) = delete;
 
-  // kNotFound when migration 0002 was not applied.
-  core::Status connect();
+  // Each call opens the session when needed: kNotFound when migration 0002
+  // was not applied, kUnavailable when the database is away.
   // (partition, offset) of every message of `failed_topic` re-driven before.
   core::Result<std::set<std::pair<std::int32_t, std::int64_t>>> redriven(
       const std::string& failed_topic);
@@ -36,8 +35,7 @@ class RedriveLog {
                       const std::string& target_topic);
 
  private:
-  std::string url_;
-  std::unique_ptr<pqxx::connection> connection_;
+  core::db::Session session_;
 };
 
 }  // namespace notification

@@ -2,9 +2,6 @@
 
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
-
 namespace notification {
 
 using core::Error;
@@ -30,54 +27,28 @@ constexpr const char* kRecordFailed =
     "last_error = EXCLUDED.last_error, updated_at = now() "
     "WHERE notification_log.status <> 'sent'";
 
+core::db::SessionOptions sessionOptions(std::string url) {
+  core::db::SessionOptions options;
+  options.url = std::move(url);
+  options.application_name = "notification-worker";
+  options.statements = {{"notification_is_sent", kIsSent},
+                        {"notification_record_sent", kRecordSent},
+                        {"notification_record_failed", kRecordFailed}};
+  return options;
+}
+
 }  // namespace
 
-SentLog::SentLog(std::string database_url) : url_(std::move(database_url)) {}
+SentLog::SentLog(std::string database_url) : session_(sessionOptions(std::move(database_url))) {}
 SentLog::~SentLog() = default;
 
-bool SentLog::connected() const {
-  return connection_ && connection_->is_open();
-}
-
-void SentLog::disconnect() {
-  connection_.reset();
-}
-
-core::Status SentLog::connect() {
-  if (connected()) return {};
-  return core::db::guarded([&]() -> core::Status {
-    auto c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url_, 5));
-    c->set_variable("application_name", "'notification-worker'");
-    c->prepare("notification_is_sent", kIsSent);
-    c->prepare("notification_record_sent", kRecordSent);
-    c->prepare("notification_record_failed", kRecordFailed);
-    connection_ = std::move(c);
-    return {};
-  });
-}
-
-template <typename Fn>
-core::Status SentLog::run(Fn&& fn) {
-  if (auto connected = connect(); !connected) return connected;
-  auto status = core::db::guarded([&]() -> core::Status {
-    fn(*connection_);
-    return {};
-  });
-  // A broken session is dropped; the next call opens a new one.
-  if (!status && (status.error().kind == ErrorKind::kUnavailable || !connection_->is_open())) {
-    disconnect();
-  }
-  return status;
-}
-
 core::Status SentLog::checkSchema() {
-  bool present = false;
-  auto status = run([&](pqxx::connection& c) {
+  auto present = session_.run([&](pqxx::connection& c) -> core::Result<bool> {
     pqxx::nontransaction tx(c);
-    present = tx.exec1(kSchemaCheck)[0].as<bool>();
+    return tx.exec1(kSchemaCheck)[0].as<bool>();
   });
-  if (!status) return status;
-  if (!present) {
+  if (!present) return present.error();
+  if (!*present) {
     return Error{ErrorKind::kNotFound,
                  "the database has no notification_log table: apply the sql/notifications "
                  "migrations (pipeline-admin migrate --dir sql/notifications)"};
@@ -86,33 +57,32 @@ core::Status SentLog::checkSchema() {
 }
 
 core::Result<bool> SentLog::isSent(const std::string& event_id) {
-  bool sent = false;
-  auto status = run([&](pqxx::connection& c) {
+  return session_.run([&](pqxx::connection& c) -> core::Result<bool> {
     pqxx::nontransaction tx(c);
-    sent = !tx.exec_prepared("notification_is_sent", event_id).empty();
+    return !tx.exec_prepared("notification_is_sent", event_id).empty();
   });
-  if (!status) return status.error();
-  return sent;
 }
 
 core::Status SentLog::recordSent(const core::domain::NotificationEvent& event,
                                  const std::string& recipients, int attempts) {
-  return run([&](pqxx::connection& c) {
+  return session_.run([&](pqxx::connection& c) -> core::Status {
     pqxx::work tx(c);
     tx.exec_prepared("notification_record_sent", event.id, event.source_event_id, recipients,
                      event.subject, attempts);
     tx.commit();
+    return {};
   });
 }
 
 core::Status SentLog::recordFailed(const core::domain::NotificationEvent& event,
                                    const std::string& recipients, int attempts,
                                    const std::string& error) {
-  return run([&](pqxx::connection& c) {
+  return session_.run([&](pqxx::connection& c) -> core::Status {
     pqxx::work tx(c);
     tx.exec_prepared("notification_record_failed", event.id, event.source_event_id, recipients,
                      event.subject, attempts, error);
     tx.commit();
+    return {};
   });
 }
 

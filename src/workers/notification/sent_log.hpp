@@ -5,10 +5,9 @@
 // then sent becomes 'sent'). One connection, re-opened after it broke; errors
 // are values (kUnavailable when the database is away).
 
-#include <memory>
-#include <pqxx/connection>
 #include <string>
 
+#include "core/db/session.hpp"
 #include "core/domain/events.hpp"
 #include "core/result.hpp"
 
@@ -21,10 +20,6 @@ class SentLog {
   SentLog(const SentLog&) = delete;
   SentLog& operator=(const SentLog&) = delete;
 
-  core::Status connect();
-  bool connected() const;
-  void disconnect();
-
   // kNotFound when the notifications migrations were not applied.
   core::Status checkSchema();
   core::Result<bool> isSent(const std::string& event_id);
@@ -35,11 +30,7 @@ class SentLog {
                             const std::string& recipients, int attempts, const std::string& error);
 
  private:
-  template <typename Fn>
-  core::Status run(Fn&& fn);
-
-  std::string url_;
-  std::unique_ptr<pqxx::connection> connection_;
+  core::db::Session session_;
 };
 
 }  // namespace notification

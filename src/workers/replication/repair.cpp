@@ -1,18 +1,13 @@
 #include "workers/replication/repair.hpp"
 
-#include <memory>
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
-#include "workers/replication/replica_store.hpp"
+#include "core/db/array_literal.hpp"
+#include "core/db/session.hpp"
 
 namespace replication {
 
 namespace {
-
-using core::Error;
-using core::ErrorKind;
 
 constexpr const char* kSourceRows =
     "SELECT id, name, phone, email, deleted, version, created_on, updated_on, created_by, "
@@ -41,24 +36,13 @@ constexpr const char* kRewrite =
 constexpr const char* kDeleteExtra =
     "DELETE FROM customers WHERE id = ANY($1::bigint[]) AND NOT id = ANY($2::bigint[])";
 
-std::unique_ptr<pqxx::connection> open(const std::string& url, const char* label) {
-  try {
-    auto c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url, 5));
-    c->set_variable("application_name", "'replication-worker verify --repair'");
-    c->set_variable("TimeZone", "'UTC'");
-    return c;
-  } catch (const std::exception& e) {
-    throw Error{ErrorKind::kUnavailable, std::string(label) + " database " +
-                                             core::db::redactPassword(url) +
-                                             " unreachable: " + e.what()};
-  }
-}
-
-std::string idArray(const std::vector<std::int64_t>& ids) {
-  std::vector<std::string> text;
-  text.reserve(ids.size());
-  for (const auto id : ids) text.push_back(std::to_string(id));
-  return textArrayLiteral(text);
+core::db::SessionOptions sessionOptions(const std::string& url, const char* label) {
+  core::db::SessionOptions options;
+  options.url = url;
+  options.label = label;
+  options.application_name = "replication-worker verify --repair";
+  options.settings = {{"TimeZone", "'UTC'"}};
+  return options;
 }
 
 }  // namespace
@@ -66,40 +50,41 @@ std::string idArray(const std::vector<std::int64_t>& ids) {
 core::Result<RepairReport> repairReplica(const std::string& source_url,
                                          const std::string& replica_url,
                                          const std::vector<std::int64_t>& ids) {
+  using core::db::arrayLiteral;
   RepairReport report;
   if (ids.empty()) return report;
-  try {
-    auto replica = open(replica_url, "replica");
-    auto source = open(source_url, "source");
-    const auto id_list = idArray(ids);
-    pqxx::work tx(*replica);
-    tx.exec_params(kLockReplicaRows, id_list);
+  core::db::Session replica(sessionOptions(replica_url, "replica database"));
+  core::db::Session source(sessionOptions(source_url, "source database"));
+  // The replica first: its rows are locked before the source is read.
+  return replica.run([&](pqxx::connection& replica_connection) -> core::Result<RepairReport> {
+    return source.run([&](pqxx::connection& source_connection) -> core::Result<RepairReport> {
+      const auto id_list = arrayLiteral(ids);
+      pqxx::work tx(replica_connection);
+      tx.exec_params(kLockReplicaRows, id_list);
 
-    std::vector<std::vector<std::string>> columns(10);
-    std::vector<std::int64_t> found;
-    {
-      pqxx::nontransaction read(*source);
-      for (const auto& row : read.exec_params(kSourceRows, id_list)) {
-        found.push_back(row[0].as<std::int64_t>());
-        for (int i = 0; i < 10; ++i) columns[static_cast<std::size_t>(i)].push_back(row[i].c_str());
+      std::vector<std::vector<std::string>> columns(10);
+      std::vector<std::int64_t> found;
+      {
+        pqxx::nontransaction read(source_connection);
+        for (const auto& row : read.exec_params(kSourceRows, id_list)) {
+          found.push_back(row[0].as<std::int64_t>());
+          for (int i = 0; i < 10; ++i) {
+            columns[static_cast<std::size_t>(i)].push_back(row[i].c_str());
+          }
+        }
       }
-    }
-    if (!found.empty()) {
-      tx.exec_params(kRewrite, textArrayLiteral(columns[0]), textArrayLiteral(columns[1]),
-                     textArrayLiteral(columns[2]), textArrayLiteral(columns[3]),
-                     textArrayLiteral(columns[4]), textArrayLiteral(columns[5]),
-                     textArrayLiteral(columns[6]), textArrayLiteral(columns[7]),
-                     textArrayLiteral(columns[8]), textArrayLiteral(columns[9]));
-    }
-    report.rewritten = found.size();
-    report.deleted = tx.exec_params(kDeleteExtra, id_list, idArray(found)).affected_rows();
-    tx.commit();
-    return report;
-  } catch (const Error& e) {
-    return e;
-  } catch (const std::exception& e) {
-    return core::db::translateException(e);
-  }
+      if (!found.empty()) {
+        tx.exec_params(kRewrite, arrayLiteral(columns[0]), arrayLiteral(columns[1]),
+                       arrayLiteral(columns[2]), arrayLiteral(columns[3]), arrayLiteral(columns[4]),
+                       arrayLiteral(columns[5]), arrayLiteral(columns[6]), arrayLiteral(columns[7]),
+                       arrayLiteral(columns[8]), arrayLiteral(columns[9]));
+      }
+      report.rewritten = found.size();
+      report.deleted = tx.exec_params(kDeleteExtra, id_list, arrayLiteral(found)).affected_rows();
+      tx.commit();
+      return report;
+    });
+  });
 }
 
 }  // namespace replication

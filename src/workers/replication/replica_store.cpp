@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
+#include "core/db/array_literal.hpp"
 #include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
 
 namespace replication {
 
@@ -76,16 +76,6 @@ constexpr const char* kStoreOffsets =
     "ON CONFLICT (consumer_group, topic, partition) DO UPDATE "
     "SET next_offset = EXCLUDED.next_offset, updated_at = EXCLUDED.updated_at";
 
-template <typename T>
-std::string arrayLiteral(const std::vector<T>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(values[i]);
-  }
-  return out + "}";
-}
-
 // The batch's oldest version per change; each change's own when not given.
 std::vector<std::int32_t> oldestVersions(const ApplyRequest& request) {
   if (request.oldest_versions != nullptr) return *request.oldest_versions;
@@ -95,36 +85,59 @@ std::vector<std::int32_t> oldestVersions(const ApplyRequest& request) {
   return out;
 }
 
-}  // namespace
-
-std::string textArrayLiteral(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+// kPermanent when the replication tables or columns are missing: retrying
+// cannot help until someone applies the migrations.
+core::Status checkSchema(pqxx::connection& c, const std::string& url) {
+  try {
+    pqxx::nontransaction tx(c);
+    tx.exec(kCheckSchema);
+    return {};
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() != "42P01" && e.sqlstate() != "42703") throw;
+    return Error{ErrorKind::kPermanent,
+                 "replica database " + core::db::redactPassword(url) +
+                     " lacks the replication schema (apply sql/replica with pipeline-admin "
+                     "migrate): " +
+                     e.what()};
   }
-  return out + "}";
 }
+
+core::db::SessionOptions sessionOptions(std::string url) {
+  core::db::SessionOptions options;
+  options.url = std::move(url);
+  options.label = "replica database";
+  options.application_name = "replication-worker";
+  // Safe here: the data and its offsets commit together, so a commit lost in
+  // a server crash loses both, and the worker re-applies from the older
+  // offset. Saves a WAL flush wait per batch.
+  options.settings = {{"synchronous_commit", "off"}};
+  options.on_connect = [url = options.url](pqxx::connection& c) { return checkSchema(c, url); };
+  options.statements = {{"replica_stored_offsets", kStoredOffsets},
+                        {"replica_lock_partitions", kLockPartitions},
+                        {"replica_fence_offsets", kFenceOffsets},
+                        {"replica_apply_changes", kApplyChanges},
+                        {"replica_store_offsets", kStoreOffsets}};
+  // The worker reopens the session itself (connect()), to tell a missing
+  // schema from a server that is away.
+  options.reconnect_on_run = false;
+  return options;
+}
+
+}  // namespace
 
 ChangeColumns encodeChangeColumns(const std::vector<ReplicaChange>& changes) {
   std::vector<std::int64_t> ids, outbox_ids, offsets;
   std::vector<std::int32_t> versions, partitions;
   std::vector<std::string> names, phones, emails, created_on, updated_on, created_by, updated_by,
       event_ids;
-  std::string deleted = "{";
+  std::vector<bool> deleted;
   for (const auto& change : changes) {
     const auto& row = change.row;
     ids.push_back(row.id);
     names.push_back(row.name);
     phones.push_back(row.phone);
     emails.push_back(row.email);
-    if (deleted.size() > 1) deleted += ',';
-    deleted += row.deleted ? 't' : 'f';
+    deleted.push_back(row.deleted);
     versions.push_back(row.version);
     created_on.push_back(core::domain::formatIso8601(row.created_on));
     updated_on.push_back(core::domain::formatIso8601(row.updated_on));
@@ -135,92 +148,34 @@ ChangeColumns encodeChangeColumns(const std::vector<ReplicaChange>& changes) {
     partitions.push_back(change.partition);
     offsets.push_back(change.offset);
   }
-  return {arrayLiteral(ids),
-          textArrayLiteral(names),
-          textArrayLiteral(phones),
-          textArrayLiteral(emails),
-          deleted + "}",
-          arrayLiteral(versions),
-          textArrayLiteral(created_on),
-          textArrayLiteral(updated_on),
-          textArrayLiteral(created_by),
-          textArrayLiteral(updated_by),
-          textArrayLiteral(event_ids),
-          arrayLiteral(outbox_ids),
-          arrayLiteral(partitions),
-          arrayLiteral(offsets)};
+  using core::db::arrayLiteral;
+  return {arrayLiteral(ids),        arrayLiteral(names),      arrayLiteral(phones),
+          arrayLiteral(emails),     arrayLiteral(deleted),    arrayLiteral(versions),
+          arrayLiteral(created_on), arrayLiteral(updated_on), arrayLiteral(created_by),
+          arrayLiteral(updated_by), arrayLiteral(event_ids),  arrayLiteral(outbox_ids),
+          arrayLiteral(partitions), arrayLiteral(offsets)};
 }
 
-ReplicaStore::ReplicaStore(std::string database_url) : url_(std::move(database_url)) {}
+ReplicaStore::ReplicaStore(std::string database_url)
+    : session_(sessionOptions(std::move(database_url))) {}
 ReplicaStore::~ReplicaStore() = default;
 
+core::Status ReplicaStore::connect() {
+  return session_.connect();
+}
+
 bool ReplicaStore::connected() const {
-  return connection_ && connection_->is_open();
+  return session_.connected();
 }
 
 void ReplicaStore::disconnect() {
-  connection_.reset();
-}
-
-core::Status ReplicaStore::connect() {
-  if (connected()) return {};
-  std::unique_ptr<pqxx::connection> c;
-  try {
-    c = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url_, 5));
-    c->set_variable("application_name", "'replication-worker'");
-    // Safe here: the data and its offsets commit together, so a commit lost in
-    // a server crash loses both, and the worker re-applies from the older
-    // offset. Saves a WAL flush wait per batch.
-    c->set_variable("synchronous_commit", "off");
-  } catch (const std::exception& e) {
-    return Error{ErrorKind::kUnavailable, "replica database " + core::db::redactPassword(url_) +
-                                              " unreachable: " + e.what()};
-  }
-  try {
-    pqxx::nontransaction tx(*c);
-    tx.exec(kCheckSchema);
-  } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() == "42P01" || e.sqlstate() == "42703") {
-      return Error{ErrorKind::kPermanent,
-                   "replica database " + core::db::redactPassword(url_) +
-                       " lacks the replication schema (apply sql/replica with pipeline-admin "
-                       "migrate): " +
-                       e.what()};
-    }
-    return core::db::translateException(e);
-  } catch (const std::exception& e) {
-    return core::db::translateException(e);
-  }
-  try {
-    c->prepare("replica_stored_offsets", kStoredOffsets);
-    c->prepare("replica_lock_partitions", kLockPartitions);
-    c->prepare("replica_fence_offsets", kFenceOffsets);
-    c->prepare("replica_apply_changes", kApplyChanges);
-    c->prepare("replica_store_offsets", kStoreOffsets);
-  } catch (const std::exception& e) {
-    return core::db::translateException(e);
-  }
-  connection_ = std::move(c);
-  return {};
-}
-
-// Runs fn with errors translated; a broken session is dropped and reopened later.
-template <typename Fn>
-auto ReplicaStore::run(Fn&& fn) -> decltype(fn()) {
-  if (!connected()) return Error{ErrorKind::kUnavailable, "no replica database session"};
-  try {
-    return fn();
-  } catch (const std::exception& e) {
-    auto error = core::db::translateException(e);
-    if (error.kind == ErrorKind::kUnavailable || !connection_->is_open()) connection_.reset();
-    return error;
-  }
+  session_.disconnect();
 }
 
 core::Result<StoredOffsets> ReplicaStore::storedOffsets(const std::string& group,
                                                         const std::string& topic) {
-  return run([&]() -> core::Result<StoredOffsets> {
-    pqxx::nontransaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Result<StoredOffsets> {
+    pqxx::nontransaction tx(c);
     StoredOffsets out;
     for (const auto& r : tx.exec_prepared("replica_stored_offsets", group, topic)) {
       out[r[0].as<std::int32_t>()] = r[1].as<std::int64_t>();
@@ -236,9 +191,9 @@ core::Result<ApplyOutcome> ReplicaStore::apply(const ApplyRequest& request) {
     partitions.push_back(p.partition);
     offsets.push_back(p.offset);
   }
-  return run([&]() -> core::Result<ApplyOutcome> {
-    pqxx::work tx(*connection_);
-    const auto partition_list = arrayLiteral(partitions);
+  return session_.run([&](pqxx::connection& c) -> core::Result<ApplyOutcome> {
+    pqxx::work tx(c);
+    const auto partition_list = core::db::arrayLiteral(partitions);
     tx.exec_prepared("replica_lock_partitions", request.group, request.topic, partition_list);
 
     std::map<std::int32_t, std::optional<std::int64_t>> stored;
@@ -263,11 +218,12 @@ core::Result<ApplyOutcome> ReplicaStore::apply(const ApplyRequest& request) {
 
     ApplyOutcome outcome;
     if (request.changes != nullptr && !request.changes->empty()) {
-      const auto c = encodeChangeColumns(*request.changes);
+      const auto columns = encodeChangeColumns(*request.changes);
       const auto rows = tx.exec_prepared(
-          "replica_apply_changes", c.ids, c.names, c.phones, c.emails, c.deleted, c.versions,
-          c.created_on, c.updated_on, c.created_by, c.updated_by, c.event_ids, c.outbox_ids,
-          c.partitions, c.offsets, arrayLiteral(oldestVersions(request)));
+          "replica_apply_changes", columns.ids, columns.names, columns.phones, columns.emails,
+          columns.deleted, columns.versions, columns.created_on, columns.updated_on,
+          columns.created_by, columns.updated_by, columns.event_ids, columns.outbox_ids,
+          columns.partitions, columns.offsets, core::db::arrayLiteral(oldestVersions(request)));
       outcome.applied_ids.reserve(rows.size());
       for (const auto& r : rows) {
         outcome.applied_ids.push_back(r[0].as<std::int64_t>());
@@ -275,15 +231,15 @@ core::Result<ApplyOutcome> ReplicaStore::apply(const ApplyRequest& request) {
       }
     }
     tx.exec_prepared("replica_store_offsets", request.group, request.topic, partition_list,
-                     arrayLiteral(offsets));
+                     core::db::arrayLiteral(offsets));
     tx.commit();
     return outcome;
   });
 }
 
 core::Status ReplicaStore::ping() {
-  return run([&]() -> core::Status {
-    pqxx::nontransaction tx(*connection_);
+  return session_.run([&](pqxx::connection& c) -> core::Status {
+    pqxx::nontransaction tx(c);
     tx.exec("SELECT 1");
     return {};
   });

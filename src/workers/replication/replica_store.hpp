@@ -7,12 +7,11 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
-#include <pqxx/connection>
 #include <string>
 #include <vector>
 
+#include "core/db/session.hpp"
 #include "core/kafka/consumer.hpp"
 #include "core/result.hpp"
 #include "workers/replication/replica_change.hpp"
@@ -66,11 +65,7 @@ class ReplicaStore {
   core::Status ping();
 
  private:
-  template <typename Fn>
-  auto run(Fn&& fn) -> decltype(fn());
-
-  std::string url_;
-  std::unique_ptr<pqxx::connection> connection_;
+  core::db::Session session_;
 };
 
 // PostgreSQL array literals, one per column of the upsert (exposed for tests).
@@ -79,7 +74,5 @@ struct ChangeColumns {
       updated_by, event_ids, outbox_ids, partitions, offsets;
 };
 ChangeColumns encodeChangeColumns(const std::vector<ReplicaChange>& changes);
-// {"a","b \" c"}: every element quoted, '"' and '\' escaped.
-std::string textArrayLiteral(const std::vector<std::string>& values);
 
 }  // namespace replication

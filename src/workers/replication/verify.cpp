@@ -1,28 +1,19 @@
 #include "workers/replication/verify.hpp"
 
 #include <limits>
-#include <memory>
 #include <optional>
 #include <pqxx/pqxx>
 
-#include "core/db/connection_url.hpp"
-#include "core/db/errors.hpp"
+#include "core/db/session.hpp"
 
 namespace replication {
 
 namespace {
 
-using core::Error;
-using core::ErrorKind;
-
 // The compared columns, in one fixed text form on both sides (the sessions
 // pin TimeZone and DateStyle).
 #define VERIFY_COLUMNS \
   "id, version, deleted, name, phone, email, created_on, updated_on, created_by, updated_by"
-
-constexpr const char* kSessionSettings =
-    "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET application_name = "
-    "'replication-worker verify'";
 
 // The upper bound of the chunk after `lo`: the chunk_size-th source id.
 constexpr const char* kChunkEnd =
@@ -53,45 +44,38 @@ std::string shown(const std::string& text) {
   return out + "\"";
 }
 
+core::db::SessionOptions sessionOptions(const std::string& url, const char* label) {
+  core::db::SessionOptions options;
+  options.url = url;
+  options.label = label;
+  options.application_name = "replication-worker verify";
+  options.settings = {{"TimeZone", "'UTC'"}, {"DateStyle", "'ISO, YMD'"}};
+  options.statements = {{"verify_chunk_end", kChunkEnd},
+                        {"verify_chunk_hash", kChunkHash},
+                        {"verify_chunk_rows", kChunkRows}};
+  return options;
+}
+
 // One side's snapshot.
 class Side {
  public:
-  Side(const std::string& url, const char* label) {
-    try {
-      connection_ = std::make_unique<pqxx::connection>(core::db::withConnectTimeout(url, 5));
-    } catch (const std::exception& e) {
-      throw Unreachable{std::string(label) + " database " + core::db::redactPassword(url) +
-                        " unreachable: " + e.what()};
-    }
-    {
-      pqxx::nontransaction settings(*connection_);
-      settings.exec(kSessionSettings);
-    }
-    connection_->prepare("verify_chunk_end", kChunkEnd);
-    connection_->prepare("verify_chunk_hash", kChunkHash);
-    connection_->prepare("verify_chunk_rows", kChunkRows);
-    tx_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(*connection_);
-  }
-
-  struct Unreachable {
-    std::string message;
-  };
+  explicit Side(pqxx::connection& connection) : tx_(connection) {}
 
   std::optional<std::int64_t> chunkEnd(std::int64_t lo, std::size_t chunk_size) {
     const auto r =
-        tx_->exec_prepared("verify_chunk_end", lo, static_cast<std::int64_t>(chunk_size - 1));
+        tx_.exec_prepared("verify_chunk_end", lo, static_cast<std::int64_t>(chunk_size - 1));
     if (r.empty()) return std::nullopt;
     return r[0][0].as<std::int64_t>();
   }
 
   std::pair<std::size_t, std::string> hash(std::int64_t lo, std::int64_t hi) {
-    const auto r = tx_->exec_prepared1("verify_chunk_hash", lo, hi);
+    const auto r = tx_.exec_prepared1("verify_chunk_hash", lo, hi);
     return {r[0].as<std::size_t>(), r[1].c_str()};
   }
 
   std::vector<Row> rows(std::int64_t lo, std::int64_t hi) {
     std::vector<Row> out;
-    for (const auto& r : tx_->exec_prepared("verify_chunk_rows", lo, hi)) {
+    for (const auto& r : tx_.exec_prepared("verify_chunk_rows", lo, hi)) {
       Row row;
       row.id = r[0].as<std::int64_t>();
       for (std::size_t i = 0; i < kFieldCount; ++i) {
@@ -104,8 +88,7 @@ class Side {
   }
 
  private:
-  std::unique_ptr<pqxx::connection> connection_;
-  std::unique_ptr<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>> tx_;
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx_;
 };
 
 void note(VerifyReport& report, const VerifyOptions& options, DifferenceKind kind, std::int64_t id,
@@ -154,36 +137,40 @@ void compareRows(const std::vector<Row>& source, const std::vector<Row>& replica
   }
 }
 
+VerifyReport compareSides(Side& source, Side& replica, const VerifyOptions& options) {
+  VerifyReport report;
+  const std::size_t chunk_size = options.chunk_size == 0 ? 1 : options.chunk_size;
+  std::int64_t lo = std::numeric_limits<std::int64_t>::min();
+  while (true) {
+    const auto end = source.chunkEnd(lo, chunk_size);
+    const std::int64_t hi = end ? *end : std::numeric_limits<std::int64_t>::max();
+    ++report.chunks;
+    const auto [source_count, source_hash] = source.hash(lo, hi);
+    const auto [replica_count, replica_hash] = replica.hash(lo, hi);
+    report.source_rows += source_count;
+    report.replica_rows += replica_count;
+    if (source_count != replica_count || source_hash != replica_hash) {
+      ++report.chunks_read;
+      compareRows(source.rows(lo, hi), replica.rows(lo, hi), report, options);
+    }
+    if (!end) break;
+    lo = hi;
+  }
+  return report;
+}
+
 }  // namespace
 
 core::Result<VerifyReport> verifyReplica(const VerifyOptions& options) {
-  try {
-    Side source(options.source_url, "source");
-    Side replica(options.replica_url, "replica");
-    VerifyReport report;
-    const std::size_t chunk_size = options.chunk_size == 0 ? 1 : options.chunk_size;
-    std::int64_t lo = std::numeric_limits<std::int64_t>::min();
-    while (true) {
-      const auto end = source.chunkEnd(lo, chunk_size);
-      const std::int64_t hi = end ? *end : std::numeric_limits<std::int64_t>::max();
-      ++report.chunks;
-      const auto [source_count, source_hash] = source.hash(lo, hi);
-      const auto [replica_count, replica_hash] = replica.hash(lo, hi);
-      report.source_rows += source_count;
-      report.replica_rows += replica_count;
-      if (source_count != replica_count || source_hash != replica_hash) {
-        ++report.chunks_read;
-        compareRows(source.rows(lo, hi), replica.rows(lo, hi), report, options);
-      }
-      if (!end) break;
-      lo = hi;
-    }
-    return report;
-  } catch (const Side::Unreachable& e) {
-    return Error{ErrorKind::kUnavailable, e.message};
-  } catch (const std::exception& e) {
-    return core::db::translateException(e);
-  }
+  core::db::Session source(sessionOptions(options.source_url, "source database"));
+  core::db::Session replica(sessionOptions(options.replica_url, "replica database"));
+  return source.run([&](pqxx::connection& source_connection) {
+    return replica.run([&](pqxx::connection& replica_connection) -> core::Result<VerifyReport> {
+      Side source_side(source_connection);
+      Side replica_side(replica_connection);
+      return compareSides(source_side, replica_side, options);
+    });
+  });
 }
 
 std::string formatReport(const VerifyReport& report) {
