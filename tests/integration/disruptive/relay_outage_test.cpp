@@ -39,7 +39,7 @@ std::unique_ptr<testing::ChildProcess> startRelay(const testing::RelayFixture& f
 // customer's versions arrive in increasing order once duplicates are dropped.
 void checkEverythingPublishedInOrder(testing::RelayFixture& f) {
   const auto rows = f.scalar("SELECT count(*) FROM outbox WHERE topic = '" + f.topics().crud + "'");
-  const auto messages = f.readTopic(f.topics().crud, static_cast<std::size_t>(rows));
+  const auto messages = testing::readTopic(f.topics().crud, static_cast<std::size_t>(rows));
   std::set<std::int64_t> outbox_ids;
   for (const auto& [customer, versions] : testing::RelayFixture::versionsByCustomer(messages)) {
     int last = 0;

@@ -136,8 +136,8 @@ TEST_CASE(
       id_of[{r[0].as<std::int64_t>(), r[1].as<int>()}] = r[2].as<std::int64_t>();
     }
   }
-  const auto messages =
-      f.readTopic(f.topics().crud, static_cast<std::size_t>(total), std::chrono::seconds(180));
+  const auto messages = testing::readTopic(f.topics().crud, static_cast<std::size_t>(total),
+                                           std::chrono::seconds(180));
   REQUIRE(static_cast<long long>(messages.size()) >= total);
 
   std::map<std::int64_t, int> copies;                          // outbox id -> messages

@@ -87,7 +87,7 @@ TEST_CASE(
 
   s.f.publishAll();
   CHECK(s.f.unpublished() == 0);
-  const auto versions = RelayFixture::versionsByCustomer(s.f.readTopic(s.f.topics().crud, 3));
+  const auto versions = RelayFixture::versionsByCustomer(testing::readTopic(s.f.topics().crud, 3));
   CHECK(versions.at(s.blocked) == std::vector<int>{1, 2});
   CHECK(versions.at(s.other) == std::vector<int>{1});
 
@@ -134,7 +134,7 @@ TEST_CASE(
   s.f.publishAll();
   CHECK(s.f.unpublished() == 1);  // only the skipped row
   CHECK(s.f.scalar("SELECT count(*) FROM outbox WHERE id = 1 AND published_at IS NULL") == 1);
-  const auto versions = RelayFixture::versionsByCustomer(s.f.readTopic(s.f.topics().crud, 2));
+  const auto versions = RelayFixture::versionsByCustomer(testing::readTopic(s.f.topics().crud, 2));
   CHECK(versions.at(s.blocked) == std::vector<int>{2});  // version 1 never went out
   CHECK(versions.at(s.other) == std::vector<int>{1});
 

@@ -17,6 +17,7 @@
 #include "core/kafka/admin.hpp"
 #include "core/kafka/consumer.hpp"
 #include "outbox/relay.hpp"
+#include "support/kafka_reader.hpp"
 #include "support/test_env.hpp"
 
 namespace testing {
@@ -95,35 +96,6 @@ class RelayFixture {
                                       const std::string& flags = "") const {
     return runCommand(binaryPath("src/outbox/outbox-relay") + " " + words + " --database-url '" +
                       db_.url() + "' " + flags);
-  }
-
-  // Everything on a topic from the beginning, until `count` messages arrived.
-  std::vector<core::kafka::ConsumedMessage> readTopic(
-      const std::string& topic, std::size_t count,
-      std::chrono::seconds timeout = std::chrono::seconds(60)) {
-    core::kafka::ConsumerOptions options;
-    options.brokers = kafkaBrokers();
-    options.group_id = uniqueName("it-reader");
-    options.topics = {topic};
-    auto consumer = core::kafka::Consumer::create(options);
-    REQUIRE(consumer.ok());
-    std::vector<core::kafka::ConsumedMessage> out;
-    waitUntil(
-        [&]() {
-          auto m = (*consumer)->poll(200);
-          if (m.ok() && m->has_value()) out.push_back(std::move(**m));
-          return out.size() >= count;
-        },
-        timeout, std::chrono::milliseconds(0));
-    // Drain a little longer to catch duplicates beyond `count`.
-    waitUntil(
-        [&]() {
-          auto m = (*consumer)->poll(200);
-          if (m.ok() && m->has_value()) out.push_back(std::move(**m));
-          return false;
-        },
-        std::chrono::milliseconds(1500), std::chrono::milliseconds(0));
-    return out;
   }
 
   // customer id -> versions in topic order; fails the test on a bad payload.

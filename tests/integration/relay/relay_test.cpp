@@ -47,7 +47,7 @@ TEST_CASE("--once publishes every pending row in id order and marks it with its 
                  "topic ORDER BY id) AS prev "
                  "FROM outbox) t WHERE prev IS NOT NULL AND kafka_offset <= prev") == 0);
 
-  const auto crud = f.readTopic(f.topics().crud, 5);
+  const auto crud = testing::readTopic(f.topics().crud, 5);
   REQUIRE(crud.size() == 5);
   for (std::size_t i = 0; i < crud.size(); ++i) {
     auto event = core::json::decodeCrudEvent(crud[i].payload);
@@ -56,7 +56,7 @@ TEST_CASE("--once publishes every pending row in id order and marks it with its 
     // The headers the API wrote (core::db::eventHeaders), as the relay read them back.
     CHECK(crud[i].headers == core::db::eventHeaders(event->id, "customer.created"));
   }
-  const auto mail = f.readTopic(f.topics().notification, 5);
+  const auto mail = testing::readTopic(f.topics().notification, 5);
   REQUIRE(mail.size() == 5);
   for (const auto& m : mail) {
     auto event = core::json::decodeNotificationEvent(m.payload);
@@ -67,7 +67,7 @@ TEST_CASE("--once publishes every pending row in id order and marks it with its 
   // Nothing pending: a second run publishes nothing and still succeeds.
   outbox::Relay again(f.relayOptions(), metrics);
   CHECK(again.runOnce(std::chrono::seconds(10)).ok());
-  CHECK(f.readTopic(f.topics().crud, 5).size() == 5);
+  CHECK(testing::readTopic(f.topics().crud, 5).size() == 5);
 }
 
 TEST_CASE("a transaction with a lower id that commits after a higher one is still published") {
@@ -94,7 +94,7 @@ TEST_CASE("a transaction with a lower id that commits after a higher one is stil
   CHECK(testing::waitUntil([&]() { return f.unpublished() == 0; }));
   CHECK(f.scalar("SELECT count(*) FROM outbox WHERE id = " + std::to_string(a_id) +
                  " AND published_at IS NOT NULL") == 1);
-  const auto mail = f.readTopic(f.topics().notification, 3);
+  const auto mail = testing::readTopic(f.topics().notification, 3);
   bool found_a = false;
   for (const auto& m : mail) found_a = found_a || m.payload.find("\"A\"") != std::string::npos;
   CHECK(found_a);
@@ -122,7 +122,8 @@ TEST_CASE("per-customer order holds under concurrent API-style writers while the
   REQUIRE(testing::waitUntil([&]() { return f.unpublished() == 0; }));
 
   const std::size_t total = 4 + kWriters * kUpdates;
-  const auto versions = RelayFixture::versionsByCustomer(f.readTopic(f.topics().crud, total));
+  const auto versions =
+      RelayFixture::versionsByCustomer(testing::readTopic(f.topics().crud, total));
   std::size_t seen = 0;
   for (const auto& [customer, list] : versions) {
     CAPTURE(customer);
@@ -148,7 +149,7 @@ TEST_CASE("two relays: exactly one publishes, and the other takes over when it s
   CHECK(testing::waitUntil([&]() { return second.relay.isLeader(); }, std::chrono::seconds(10)));
   f.createCustomer(2);
   CHECK(testing::waitUntil([&]() { return f.unpublished() == 0; }));
-  CHECK(f.readTopic(f.topics().crud, 2).size() == 2);
+  CHECK(testing::readTopic(f.topics().crud, 2).size() == 2);
 }
 
 TEST_CASE(
@@ -208,9 +209,9 @@ TEST_CASE(
   CHECK(metrics.counter("outbox_read_ahead_batches_total", "").value() > 0);
 
   // 30 creations + 10 renames on each topic, each exactly once.
-  const auto crud = f.readTopic(f.topics().crud, 40);
+  const auto crud = testing::readTopic(f.topics().crud, 40);
   CHECK(crud.size() == 40);
-  CHECK(f.readTopic(f.topics().notification, 40).size() == 40);
+  CHECK(testing::readTopic(f.topics().notification, 40).size() == 40);
   for (const auto& [customer, versions] : RelayFixture::versionsByCustomer(crud)) {
     CAPTURE(customer);
     CHECK(versions == (customer >= ids[10] && customer <= ids[19] ? std::vector<int>{1, 2}
@@ -285,7 +286,7 @@ struct RefusedRowLayout {
     CHECK(f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND aggregate_id = " +
                    std::to_string(blocked)) == 3);
     CHECK(f.unpublished() == 3);
-    return f.readTopic(f.topics().crud, 30 + 2 + 10);
+    return testing::readTopic(f.topics().crud, 30 + 2 + 10);
   }
 
   // Each customer's newest version is on the topic, and no version appears

@@ -83,8 +83,8 @@ TEST_CASE(
       "replay", "--from-id 3 --to-id 8 --dry-run --topic " + f.topics().notification);
   CHECK(one_topic.output.find("3 rows would be replayed (ids 4..8)") != std::string::npos);
 
-  CHECK(f.readTopic(f.topics().crud, 5).size() == 5);  // nothing more than the live run
-  CHECK(f.readTopic(f.topics().notification, 5).size() == 5);
+  CHECK(testing::readTopic(f.topics().crud, 5).size() == 5);  // nothing more than the live run
+  CHECK(testing::readTopic(f.topics().notification, 5).size() == 5);
   CHECK(publishingState(f) == before);
 }
 
@@ -104,7 +104,7 @@ TEST_CASE(
   CHECK(replay.output.find("replay: 6/6 rows (100.0%)") !=
         std::string::npos);  // the final progress line
 
-  const auto crud = f.readTopic(f.topics().crud, 8);
+  const auto crud = testing::readTopic(f.topics().crud, 8);
   REQUIRE(crud.size() == 8);
   std::vector<std::int64_t> replayed_outbox_ids;
   for (std::size_t i = 0; i < crud.size(); ++i) {
@@ -118,7 +118,7 @@ TEST_CASE(
     }
   }
   CHECK(replayed_outbox_ids == std::vector<std::int64_t>{3, 5, 7});  // in id order
-  const auto mail = f.readTopic(f.topics().notification, 8);
+  const auto mail = testing::readTopic(f.topics().notification, 8);
   CHECK(mail.size() == 8);
   CHECK(publishingState(f) == before);
 }
@@ -149,7 +149,7 @@ TEST_CASE("replay by time range sends only the rows created in it, to a named to
   REQUIRE_MESSAGE(replay.exit_code == 0, replay.output);
   CHECK(replay.output.find("Replayed 4 of 4 rows (" + target + ": 4)") != std::string::npos);
 
-  const auto moved = f.readTopic(target, 4);
+  const auto moved = testing::readTopic(target, 4);
   REQUIRE(moved.size() == 4);
   CHECK(eventIds(moved) == eventIdsOfRows(f, "id BETWEEN 5 AND 8"));
   std::set<std::string> original_topics;
@@ -158,7 +158,7 @@ TEST_CASE("replay by time range sends only the rows created in it, to a named to
     original_topics.insert(RelayFixture::header(m, "replay_original_topic").value_or("?"));
   }
   CHECK(original_topics == std::set<std::string>{f.topics().crud, f.topics().notification});
-  CHECK(f.readTopic(f.topics().crud, 6).size() == 6);  // the original topics got nothing
+  CHECK(testing::readTopic(f.topics().crud, 6).size() == 6);  // the original topics got nothing
   CHECK(publishingState(f) == before);
 }
 
@@ -224,7 +224,7 @@ TEST_CASE(
   // Everything below the resume point reached Kafka (once more), nothing from it on.
   std::size_t replayed = 0;
   for (const auto& topic : {f.topics().crud, f.topics().notification}) {
-    for (const auto& m : f.readTopic(topic, 5))
+    for (const auto& m : testing::readTopic(topic, 5))
       replayed += RelayFixture::header(m, "replay") ? 1 : 0;
   }
   CHECK(resume > 1);
