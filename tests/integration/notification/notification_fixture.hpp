@@ -142,6 +142,19 @@ class NotificationFixture {
     for (int i = 0; i < count; ++i) copies.push_back(mailsContaining(recipient(tag, i)).size());
     return copies;
   }
+  // Checks that each of the `count` events' mails arrived at least once and at
+  // most `most` times; returns how many arrived more than once.
+  static int checkMailCopies(const std::string& tag, int count, std::size_t most) {
+    int repeated = 0;
+    const auto copies = mailCopies(tag, count);
+    for (int i = 0; i < count; ++i) {
+      CAPTURE(i);
+      CHECK(copies[i] >= 1);
+      CHECK(copies[i] <= most);
+      repeated += copies[i] > 1 ? 1 : 0;
+    }
+    return repeated;
+  }
   // Events the sent log records as sent.
   int sentCount() {
     if (!db_connection_) db_connection_ = std::make_unique<pqxx::connection>(db_.url());
