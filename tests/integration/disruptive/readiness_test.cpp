@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "integration/disruptive/test_services.hpp"
 #include "integration/notification/notification_fixture.hpp"
 #include "integration/relay/relay_fixture.hpp"
 #include "integration/replication/replication_fixture.hpp"
@@ -27,19 +28,7 @@ struct Daemon {
   }
 };
 
-void service(const std::string& action, const std::string& name) {
-  const auto result =
-      testing::runCommand(testing::sourcePath("setup/service.sh") + " test " + action + " " + name);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.output);
-}
-
-// Restarts a stopped service even when an assertion ends the test early.
-struct RestartOnExit {
-  std::string name;
-  ~RestartOnExit() {
-    (void)testing::runCommand(testing::sourcePath("setup/service.sh") + " test start " + name);
-  }
-};
+using testing::RestartOnExit;
 
 // Seconds until every daemon's /readyz answers `status`, or -1 past `limit`.
 double secondsUntil(const std::vector<Daemon>& daemons, int status, std::chrono::seconds limit) {
@@ -106,13 +95,13 @@ struct ThreeDaemons {
 TEST_CASE("readiness of the relay and both workers follows Kafka within 5 s, both ways") {
   ThreeDaemons three;
   RestartOnExit restart{"kafka"};
-  service("stop", "kafka");
+  testing::testService("stop", "kafka");
   const double down = secondsUntil(three.daemons, 503, std::chrono::seconds(5));
   MESSAGE("all not ready " << down << " s after Kafka stopped");
   CHECK(down >= 0);
   three.checkNotReady({"kafka", "broker"});
 
-  service("start", "kafka");
+  testing::testService("start", "kafka");
   const double up = secondsUntil(three.daemons, 200, std::chrono::seconds(5));
   MESSAGE("all ready again " << up << " s after Kafka returned");
   CHECK(up >= 0);
@@ -122,12 +111,12 @@ TEST_CASE("readiness of the relay and both workers follows PostgreSQL within 5 s
   ThreeDaemons three;
   {
     RestartOnExit restart{"postgres"};
-    service("stop", "postgres");
+    testing::testService("stop", "postgres");
     const double down = secondsUntil(three.daemons, 503, std::chrono::seconds(5));
     MESSAGE("all not ready " << down << " s after PostgreSQL stopped");
     CHECK(down >= 0);
     three.checkNotReady({"database"});
-    service("start", "postgres");
+    testing::testService("start", "postgres");
   }
   const double up = secondsUntil(three.daemons, 200, std::chrono::seconds(5));
   MESSAGE("all ready again " << up << " s after PostgreSQL returned");

@@ -6,25 +6,14 @@
 
 #include <set>
 
+#include "integration/disruptive/test_services.hpp"
 #include "integration/relay/relay_fixture.hpp"
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
 
 namespace {
 
-void service(const std::string& action, const std::string& name) {
-  const auto result =
-      testing::runCommand(testing::sourcePath("setup/service.sh") + " test " + action + " " + name);
-  REQUIRE_MESSAGE(result.exit_code == 0, result.output);
-}
-
-// Restarts a stopped service even when an assertion ends the test early.
-struct RestartOnExit {
-  std::string name;
-  ~RestartOnExit() {
-    (void)testing::runCommand(testing::sourcePath("setup/service.sh") + " test start " + name);
-  }
-};
+using testing::RestartOnExit;
 
 std::unique_ptr<testing::ChildProcess> startRelay(const testing::RelayFixture& f,
                                                   std::uint16_t port) {
@@ -64,14 +53,14 @@ TEST_CASE("relay: rows written while Kafka is down are all published, in order, 
   REQUIRE_MESSAGE(testing::waitUntil([&]() { return f.unpublished() == 0; }), relay->output());
 
   RestartOnExit restart{"kafka"};
-  service("stop", "kafka");
+  testing::testService("stop", "kafka");
   // The API keeps accepting writes: the outbox holds them.
   for (int i = 50; i < 150; ++i)
     f.renameCustomer(f.createCustomer(i), "Renamed " + std::to_string(i));
   CHECK(f.unpublished() == 200 * 2);
   CHECK(relay->running());
 
-  service("start", "kafka");
+  testing::testService("start", "kafka");
   CHECK_MESSAGE(
       testing::waitUntil([&]() { return f.unpublished() == 0; }, std::chrono::seconds(180)),
       relay->output());
@@ -92,11 +81,11 @@ TEST_CASE(
 
   {
     RestartOnExit restart{"postgres"};
-    service("stop", "postgres");
+    testing::testService("stop", "postgres");
     CHECK_MESSAGE(testing::waitUntil([&]() { return status.get("/readyz").status == 503; }),
                   relay->output());
     CHECK(relay->running());
-    service("start", "postgres");
+    testing::testService("start", "postgres");
   }
   for (int i = 20; i < 60; ++i) f.createCustomer(i);
   CHECK_MESSAGE(

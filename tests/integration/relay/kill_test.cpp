@@ -43,18 +43,7 @@ Message decode(const core::kafka::ConsumedMessage& m) {
 }
 
 std::vector<std::string> relayArgs(const RelayFixture& f, bool once) {
-  const auto options = f.relayOptions();
-  std::vector<std::string> argv = {testing::binaryPath("src/outbox/outbox-relay"),
-                                   "--database-url",
-                                   options.database_url,
-                                   "--brokers",
-                                   options.brokers,
-                                   "--lock-key",
-                                   std::to_string(options.lock_key),
-                                   "--metrics-address",
-                                   "",
-                                   "--batch-size",
-                                   std::to_string(kBatch)};
+  auto argv = f.relayCommand({"--batch-size", std::to_string(kBatch)});
   if (once) argv.push_back("--once");
   return argv;
 }

@@ -14,22 +14,8 @@ using testing::RelayFixture;
 namespace {
 
 std::unique_ptr<testing::ChildProcess> idleRelay(const RelayFixture& f, bool listen_notify) {
-  const auto options = f.relayOptions();
-  std::vector<std::string> argv = {testing::binaryPath("src/outbox/outbox-relay"),
-                                   "--database-url",
-                                   options.database_url,
-                                   "--brokers",
-                                   options.brokers,
-                                   "--lock-key",
-                                   std::to_string(options.lock_key),
-                                   "--metrics-address",
-                                   "",
-                                   "--poll-interval-ms",
-                                   "60000",
-                                   "--idle-interval-ms",
-                                   "60000",
-                                   "--log-level",
-                                   "debug"};  // "state: idle" is a debug line
+  auto argv = f.relayCommand({"--poll-interval-ms", "60000", "--idle-interval-ms", "60000",
+                              "--log-level", "debug"});  // "state: idle" is a debug line
   argv.push_back(listen_notify ? "--listen-notify" : "--no-listen-notify");
   auto relay = std::make_unique<testing::ChildProcess>(argv);
   // Idle (one empty poll done, now in its minute-long sleep) and, with the flag, listening.

@@ -50,6 +50,23 @@ class RelayFixture {
     return o;
   }
 
+  // The outbox-relay executable on this fixture's database, brokers and lock
+  // key, without a status server, followed by `flags`.
+  std::vector<std::string> relayCommand(const std::vector<std::string>& flags) const {
+    const auto options = relayOptions();
+    std::vector<std::string> argv = {binaryPath("src/outbox/outbox-relay"),
+                                     "--database-url",
+                                     options.database_url,
+                                     "--brokers",
+                                     options.brokers,
+                                     "--lock-key",
+                                     std::to_string(options.lock_key),
+                                     "--metrics-address",
+                                     ""};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return argv;
+  }
+
   std::int64_t createCustomer(int n) {
     auto created =
         store_->create({"Customer " + std::to_string(n), "555 0" + std::to_string(10000 + n),

@@ -39,24 +39,9 @@ struct Member {
 std::vector<std::string> memberArgs(const testing::ReplicationFixture& f, const std::string& group,
                                     const std::string& instance, std::uint16_t port,
                                     const std::string& session_ms) {
-  return {"--replica-database-url",
-          f.replica().url(),
-          "--brokers",
-          testing::kafkaBrokers(),
-          "--topic",
-          f.topic(),
-          "--dlq-topic",
-          f.dlq(),
-          "--group-id",
-          group,
-          "--group-instance-id",
-          instance,
-          "--session-timeout-ms",
-          session_ms,
-          "--metrics-address",
-          "127.0.0.1:" + std::to_string(port),
-          "--poll-timeout-ms",
-          "100"};
+  return f.workerArgs(group, {"--group-instance-id", instance, "--session-timeout-ms", session_ms,
+                              "--metrics-address", "127.0.0.1:" + std::to_string(port),
+                              "--poll-timeout-ms", "100"});
 }
 
 double secondsSince(std::chrono::steady_clock::time_point start) {

@@ -221,6 +221,24 @@ class ReplicationFixture {
   const std::string& topic() const { return topic_; }
   const std::string& dlq() const { return dlq_; }
 
+  // replication-worker's flags for this fixture's replica and topics in
+  // consumer group `group`, followed by `flags`.
+  std::vector<std::string> workerArgs(const std::string& group,
+                                      const std::vector<std::string>& flags) const {
+    std::vector<std::string> args = {"--replica-database-url",
+                                     replica_.url(),
+                                     "--brokers",
+                                     kafkaBrokers(),
+                                     "--topic",
+                                     topic_,
+                                     "--dlq-topic",
+                                     dlq_,
+                                     "--group-id",
+                                     group};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return args;
+  }
+
  private:
   TempDatabase replica_;
   std::string topic_;

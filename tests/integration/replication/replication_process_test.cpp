@@ -59,22 +59,8 @@ TEST_CASE(
   source.put(final_rows);
 
   const std::string group = testing::uniqueName("it-group");
-  const std::vector<std::string> args = {"--replica-database-url",
-                                         f.replica().url(),
-                                         "--brokers",
-                                         testing::kafkaBrokers(),
-                                         "--topic",
-                                         f.topic(),
-                                         "--dlq-topic",
-                                         f.dlq(),
-                                         "--group-id",
-                                         group,
-                                         "--batch-size",
-                                         "20",
-                                         "--metrics-address",
-                                         "127.0.0.1:0",
-                                         "--log-level",
-                                         "warn"};
+  const auto args = f.workerArgs(
+      group, {"--batch-size", "20", "--metrics-address", "127.0.0.1:0", "--log-level", "warn"});
   const auto log = logPath("replication-kill");
   std::int64_t at_kill = -1;
   {
@@ -115,10 +101,8 @@ TEST_CASE("SIGTERM finishes and records the current batch, then exits 0") {
   const std::string group = testing::uniqueName("it-group");
   const auto log = logPath("replication-term");
   testing::ChildProcess worker(
-      testing::replicationWorkerCommand({"--replica-database-url", f.replica().url(), "--brokers",
-                                         testing::kafkaBrokers(), "--topic", f.topic(),
-                                         "--dlq-topic", f.dlq(), "--group-id", group,
-                                         "--batch-size", "10", "--metrics-address", "127.0.0.1:0"}),
+      testing::replicationWorkerCommand(
+          f.workerArgs(group, {"--batch-size", "10", "--metrics-address", "127.0.0.1:0"})),
       log);
   REQUIRE(testing::waitUntil([&]() { return f.storedOffset(group) > 0; }, std::chrono::seconds(60),
                              std::chrono::milliseconds(5)));
