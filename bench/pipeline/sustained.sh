@@ -9,7 +9,8 @@
 # writer stops. Reports the API's POST latency, commit→ack, commit→replica and
 # commit→mail-accepted p50/p99 over the run.
 # Throwaway databases and topics on the dev PostgreSQL and Kafka.
-# BACKGROUND_NICE=0 runs the relay and the workers at the API's priority.
+# BACKGROUND_NICE=0 runs the relay and the workers at the API's priority;
+# OUTBOX_NOTIFY=off turns the outbox insert trigger's NOTIFY off.
 #   bench/pipeline/sustained.sh [RATE=1000] [SECONDS=300] [CONNECTIONS=8]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -32,6 +33,9 @@ done
 "$admin" migrate --database-url "$PG_URL_BASE/bench_sus" --dir "$root/sql/customers" >/dev/null
 "$admin" migrate --database-url "$PG_URL_BASE/bench_sus_replica" --dir "$root/sql/replica" >/dev/null
 "$admin" migrate --database-url "$PG_URL_BASE/bench_sus_notifications" --dir "$root/sql/notifications" >/dev/null
+if [ "${OUTBOX_NOTIFY:-on}" = off ]; then  # the insert trigger never notifies
+  psql_admin -d bench_sus -c "ALTER DATABASE bench_sus SET outbox.notify = 'off'" >/dev/null
+fi
 "$admin" create-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" \
   --topic "$mail_topic-RETRY" --topic "$mail_topic-FAILED" >/dev/null
 

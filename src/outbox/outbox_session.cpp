@@ -54,6 +54,11 @@ constexpr const char* kBacklog =
     "count(*) FILTER (WHERE parked_at IS NOT NULL AND skipped_at IS NULL) "
     "FROM outbox WHERE published_at IS NULL";
 
+// Whether the insert trigger should NOTIFY (wakeup_switch.hpp).
+constexpr const char* kRequestWakeups =
+    "INSERT INTO outbox_relay_wakeup (wanted) VALUES ($1) "
+    "ON CONFLICT (singleton) DO UPDATE SET wanted = excluded.wanted";
+
 core::db::SessionOptions sessionOptions(std::string url) {
   core::db::SessionOptions options;
   options.url = std::move(url);
@@ -68,7 +73,8 @@ core::db::SessionOptions sessionOptions(std::string url) {
                         {"outbox_pending_except", kPendingExcept},
                         {"outbox_mark_published", kMarkPublished},
                         {"outbox_record_failure", kRecordFailure},
-                        {"outbox_backlog", kBacklog}};
+                        {"outbox_backlog", kBacklog},
+                        {"outbox_request_wakeups", kRequestWakeups}};
   // The lock lives in the session: only connect() (then tryLock) may open a new one.
   options.reconnect_on_run = false;
   return options;
@@ -138,6 +144,14 @@ core::Result<bool> OutboxSession::recordFailure(std::int64_t id, const std::stri
     pqxx::nontransaction tx(c);
     const auto rows = tx.exec_prepared("outbox_record_failure", id, error, park_now, max_attempts);
     return !rows.empty() && rows[0][0].as<bool>();
+  });
+}
+
+core::Status OutboxSession::requestWakeups(bool wanted) {
+  return session_.run([&](pqxx::connection& c) -> core::Status {
+    pqxx::nontransaction tx(c);
+    tx.exec_prepared("outbox_request_wakeups", wanted);
+    return {};
   });
 }
 

@@ -53,6 +53,8 @@ class OutboxSession {
   core::Result<bool> recordFailure(std::int64_t id, const std::string& error, bool park_now,
                                    int max_attempts);
   core::Result<Backlog> backlog();
+  // Whether the outbox insert trigger should send its NOTIFY (wakeup_switch.hpp).
+  core::Status requestWakeups(bool wanted);
 
  private:
   core::db::Session session_;

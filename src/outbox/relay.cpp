@@ -34,6 +34,7 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
       metrics_(metrics, leader_),
       session_(options_.database_url),
       read_ahead_(options_.database_url),
+      wakeups_(options_.listens),
       state_log_({kPublishing, kIdle}) {}
 
 Relay::~Relay() = default;
@@ -61,11 +62,23 @@ void Relay::loseLeadership(const std::string& why) {
   read_ahead_.discard();
 }
 
+bool Relay::switchWakeups(bool found_rows) {
+  const auto wanted = wakeups_.afterPoll(found_rows);
+  if (!wanted) return false;
+  if (auto stored = session_.requestWakeups(*wanted); !stored) {
+    // The next poll meets the same session trouble and handles it.
+    wakeups_.forget();
+    return false;
+  }
+  return *wanted;
+}
+
 core::Status Relay::ensureLeadership() {
   if (leader_ && session_.connected()) return {};
   leader_ = false;
   // Rows read under an earlier leadership: another relay may have published them since.
   read_ahead_.discard();
+  wakeups_.forget();
   if (auto connected = session_.connect(); !connected) return connected;
   auto locked = session_.tryLock(options_.lock_key);
   if (!locked) return locked.error();
@@ -131,7 +144,13 @@ void Relay::run() {
       stop_.sleepFor(backoff.next());
       continue;
     }
-    switch (publishBatch()) {
+    const auto pass = publishBatch();
+    if (pass != PassResult::kFailed && switchWakeups(pass != PassResult::kIdle)) {
+      // A row that committed while wake-ups were off sent no NOTIFY: poll
+      // once more before a long sleep.
+      continue;
+    }
+    switch (pass) {
       case PassResult::kMore:
         state_log_.note(kPublishing);
         interval = options_.poll_interval;

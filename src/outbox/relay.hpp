@@ -24,6 +24,7 @@
 #include "outbox/outbox_session.hpp"
 #include "outbox/read_ahead.hpp"
 #include "outbox/relay_metrics.hpp"
+#include "outbox/wakeup_switch.hpp"
 
 namespace outbox {
 
@@ -41,6 +42,7 @@ struct RelayOptions {
   std::int64_t lock_key = 0x6f7574626f78LL;  // "outbox"
   int max_attempts = 5;                      // before a failing row is parked
   std::size_t max_message_bytes = 1000000;   // larger rows are parked without sending
+  bool listens = true;  // a NotifyListener wakes it (--listen-notify): see wakeup_switch.hpp
 };
 
 enum class PassResult {
@@ -91,6 +93,8 @@ class Relay {
   core::Status ensureLeadership();
   core::Status ensureProducer();
   void loseLeadership(const std::string& why);
+  // Stores the wake-up wish after a poll; true when it just turned wake-ups on.
+  bool switchWakeups(bool found_rows);
   void refreshBacklog();
   // Asks the brokers for metadata, at most every couple of seconds, even
   // while idle or waiting for acks: /readyz follows Kafka within seconds.
@@ -101,6 +105,7 @@ class Relay {
   RelayMetrics metrics_;
   OutboxSession session_;
   ReadAhead read_ahead_;  // the next batch, read while a full one is in flight
+  WakeupSwitch wakeups_;
   std::unique_ptr<core::kafka::Producer> producer_;
   // Sleeps of the loop end on stop(); an idle or drained leader's also on
   // wake() (a wake() during a batch is kept for the next sleep).

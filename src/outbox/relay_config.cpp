@@ -120,6 +120,7 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
     return cli.usageError("--listen-notify and --no-listen-notify contradict each other");
   }
   config.listen_notify = !cli.flag("no-listen-notify");
+  config.relay.listens = config.listen_notify;
   config.notify_channel = cli.get<std::string>("notify-channel");
   if (!validChannel(config.notify_channel)) {
     return cli.usageError("--notify-channel: '" + config.notify_channel +

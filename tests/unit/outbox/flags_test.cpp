@@ -253,6 +253,8 @@ TEST_CASE("daemon: retention and notify flags are validated and named") {
   auto polling_only = parseRelayConfig(with({"--no-listen-notify"}, base));
   REQUIRE(std::holds_alternative<RelayConfig>(polling_only));
   CHECK_FALSE(std::get<RelayConfig>(polling_only).listen_notify);
+  CHECK_FALSE(std::get<RelayConfig>(polling_only).relay.listens);  // so it asks for no NOTIFY
+  CHECK(std::get<RelayConfig>(plain).relay.listens);
   CHECK(std::holds_alternative<int>(
       parseRelayConfig(with({"--listen-notify", "--no-listen-notify"}, base))));
 }
