@@ -90,8 +90,8 @@ echo "RSS (MB): $((rss_first / 1024)) at the first mail; after 10% $((rss_10 / 1
 echo "RSS growth from 10% to 90% of the mails: $(awk -v a="$rss_10" -v b="$rss_90" 'BEGIN {printf "%.0f", 100 * (b - a) / a}')% (target: flat, within 10%)"
 echo "Database transactions per mail: $(awk -v x="$xacts" -v n="$mails" 'BEGIN {printf "%.2f", x / n}')"
 echo "Worker flags: ${*:-(defaults)}; SMTP server: ${BENCH_SMTP_URL:-smtp-sink}"
-# The worker goes before its topics: librdkafka 2.0.2 can hang in a
-# consumer's close when its topics were deleted under it.
+# The worker goes before its topics: a consumer whose topics were
+# deleted under it waits 5 s in its shutdown (src/core/kafka/consumer.cpp).
 bench_stop worker
 "$admin" delete-topics --brokers "$KAFKA_BROKERS" --topic "$run-mail" --topic "$run-retry" \
   --topic "$run-failed" >/dev/null 2>&1 || true

@@ -106,8 +106,8 @@ echo "|---|---|---|"
 echo "| commit → broker ack | $(q 0.5 outbox_commit_to_ack_seconds relay) | $(q 0.99 outbox_commit_to_ack_seconds relay) |"
 echo "| commit → replica | $(q 0.5 replication_apply_latency_seconds replica) | $(q 0.99 replication_apply_latency_seconds replica) |"
 echo "| commit → e-mail accepted | $(q 0.5 notification_commit_to_sent_seconds mail) | $(q 0.99 notification_commit_to_sent_seconds mail) |"
-# The consumers go before their topics: librdkafka 2.0.2 can hang in a
-# consumer's close when its topics were deleted under it.
+# The consumers go before their topics: a consumer whose topics were
+# deleted under it waits 5 s in its shutdown (src/core/kafka/consumer.cpp).
 for name in mail replica relay api; do bench_stop "$name"; done
 "$admin" delete-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" \
   --topic "$mail_topic-RETRY" --topic "$mail_topic-FAILED" >/dev/null 2>&1 || true

@@ -1,6 +1,10 @@
 #include "core/kafka/consumer.hpp"
 
 #include <librdkafka/rdkafkacpp.h>
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <thread>
 
 #include "core/kafka/errors.hpp"
 #include "core/kafka/metadata.hpp"
@@ -71,8 +75,26 @@ struct Consumer::Impl {
 
 Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
+// librdkafka 2.0.2 can wait for ever in the consumer's destruction when its
+// topic was deleted under it (rdk:main joins a broker thread that keeps waiting
+// for the deleted partition's last reference). So the handle is destroyed on a
+// thread of its own, and after kDestroyTimeout it is left to that thread: a
+// worker that was told to stop exits with a warning instead of hanging until
+// kill -9. The group was already left by close(), so nothing is owed to the
+// broker; the process ends soon after, taking the stuck thread with it.
 Consumer::~Consumer() {
   close();
+  if (!impl_) return;
+  std::promise<void> destroyed;
+  auto done = destroyed.get_future();
+  std::thread([impl = std::move(impl_), destroyed = std::move(destroyed)]() mutable {
+    impl.reset();
+    destroyed.set_value();
+  }).detach();
+  if (done.wait_for(kDestroyTimeout) != std::future_status::ready) {
+    spdlog::warn("the Kafka consumer did not shut down within {} s; leaving it behind",
+                 kDestroyTimeout.count());
+  }
 }
 
 Result<std::unique_ptr<Consumer>> Consumer::create(const ConsumerOptions& options) {

@@ -99,6 +99,10 @@ class Consumer {
   // Leaves the group cleanly. Called by the destructor if not called before.
   void close();
 
+  // The destructor waits this long for librdkafka to let go of the consumer,
+  // then leaves it behind (see ~Consumer).
+  static constexpr std::chrono::seconds kDestroyTimeout{5};
+
  private:
   struct Impl;
   explicit Consumer(std::unique_ptr<Impl> impl);

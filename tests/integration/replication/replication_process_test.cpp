@@ -4,7 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <thread>
 
+#include "core/kafka/admin.hpp"
+#include "core/kafka/consumer.hpp"
 #include "integration/replication/replication_fixture.hpp"
 
 using testing::CrudEventType;
@@ -115,6 +118,24 @@ TEST_CASE("SIGTERM finishes and records the current batch, then exits 0") {
   CHECK(worker.output().find("finishing the current batch") != std::string::npos);
   CHECK(worker.output().find("stopped: applied=") != std::string::npos);
   std::filesystem::remove(log);
+}
+
+TEST_CASE("a worker whose topic was deleted under it still exits on SIGTERM") {
+  testing::ReplicationFixture f;
+  f.produce(CrudEventType::kCreated, 1, 1);
+  f.flush();
+  const std::string group = testing::uniqueName("it-group");
+  testing::ChildProcess worker(
+      testing::replicationWorkerCommand(f.workerArgs(group, {"--metrics-address", "127.0.0.1:0"})));
+  REQUIRE(testing::waitUntil([&]() { return f.storedOffset(group) > 0; }));
+  const auto deleted = core::kafka::deleteTopics(testing::kafkaBrokers(), {f.topic()});
+  REQUIRE_MESSAGE(deleted.ok(), deleted.error().message);
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // it notices the partition is gone
+  worker.signal(SIGTERM);
+  // librdkafka 2.0.2 used to hang here in the consumer's destruction for ever.
+  CHECK_MESSAGE(
+      worker.waitExit(core::kafka::Consumer::kDestroyTimeout + std::chrono::seconds(15)) == 0,
+      worker.output());
 }
 
 TEST_CASE("verify exits 0 when source and replica match, 1 with the differences listed when not") {
