@@ -17,6 +17,22 @@ const char* subjectFor(CrudEventType type) {
   return "Your record has changed";
 }
 
+// The outbox row of one event about `after`, keyed by the customer's id.
+core::db::OutboxRow outboxRow(const core::domain::Customer& after, std::string topic,
+                              std::string event_type, const std::string& event_id,
+                              std::string payload) {
+  core::db::OutboxRow row;
+  row.topic = std::move(topic);
+  row.key = std::to_string(after.id);
+  row.aggregate_type = "customer";
+  row.aggregate_id = after.id;
+  row.aggregate_version = after.version;
+  row.headers = core::db::eventHeaders(event_id, event_type);
+  row.event_type = std::move(event_type);
+  row.payload = std::move(payload);
+  return row;
+}
+
 }  // namespace
 
 std::string escapeHtml(const std::string& text) {
@@ -68,11 +84,10 @@ ChangeEvents buildChangeEvents(CrudEventType type,
   crud.after_change = after;
 
   const auto notification = buildNotification(type, after, crud.id, crud.event_ts);
-  return {
-      {topics.crud, core::domain::eventTypeName(type), crud.id, core::json::encodeCrudEvent(crud)},
-      {topics.notification, "notification.email", notification.id,
-       core::json::encodeNotificationEvent(notification)},
-  };
+  return {outboxRow(after, topics.crud, core::domain::eventTypeName(type), crud.id,
+                    core::json::encodeCrudEvent(crud)),
+          outboxRow(after, topics.notification, "notification.email", notification.id,
+                    core::json::encodeNotificationEvent(notification))};
 }
 
 }  // namespace api

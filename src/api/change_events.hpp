@@ -1,25 +1,21 @@
 #pragma once
 // The events a customer change causes: one CRUD event and one e-mail
-// notification, encoded and ready for the outbox. Pure: no I/O.
+// notification, as the outbox rows that carry them. Pure: no I/O.
 
 #include <optional>
 #include <string>
 
+#include "core/db/outbox_row.hpp"
 #include "core/domain/customer.hpp"
 #include "core/domain/events.hpp"
 
 namespace api {
 
-struct OutboxRecord {
-  std::string topic;
-  std::string event_type;
-  std::string event_id;
-  std::string payload;  // JSON; the CRUD payload gets its outbox_id from the database
-};
-
+// The database assigns each row its id and created_at; the CRUD payload gets
+// its outbox_id from the database too (sql/customers/0002_outbox.sql).
 struct ChangeEvents {
-  OutboxRecord crud;
-  OutboxRecord notification;
+  core::db::OutboxRow crud;
+  core::db::OutboxRow notification;
 };
 
 struct EventTopics {

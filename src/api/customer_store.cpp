@@ -151,23 +151,9 @@ void CustomerStore::prepareStatements(pqxx::connection& c) {
 
 namespace {
 
-// The outbox row of one event about `after`; the database assigns id and created_at.
-core::db::OutboxRow outboxRow(OutboxRecord event, const Customer& after) {
-  core::db::OutboxRow row;
-  row.topic = std::move(event.topic);
-  row.key = std::to_string(after.id);
-  row.aggregate_type = "customer";
-  row.aggregate_id = after.id;
-  row.aggregate_version = after.version;
-  row.headers = core::db::eventHeaders(event.event_id, event.event_type);
-  row.event_type = std::move(event.event_type);
-  row.payload = std::move(event.payload);
-  return row;
-}
-
-void insertOutbox(pqxx::work& tx, ChangeEvents events, const Customer& after) {
-  const auto crud = outboxRow(std::move(events.crud), after);
-  const auto mail = outboxRow(std::move(events.notification), after);
+void insertOutbox(pqxx::work& tx, const ChangeEvents& events) {
+  const auto& crud = events.crud;
+  const auto& mail = events.notification;
   tx.exec_prepared("outbox_insert", crud.topic, crud.key, crud.aggregate_type, crud.aggregate_id,
                    crud.aggregate_version, crud.event_type, crud.payload,
                    core::db::encodeHeaders(crud.headers), mail.topic, mail.key, mail.aggregate_type,
@@ -279,8 +265,7 @@ Result<CreateOutcome> CustomerStore::create(const CustomerInput& input, const st
     outcome.customer_id = outcome.customer.id;
     outcome.version = outcome.customer.version;
     insertOutbox(
-        tx, buildChangeEvents(CrudEventType::kCreated, std::nullopt, outcome.customer, topics_),
-        outcome.customer);
+        tx, buildChangeEvents(CrudEventType::kCreated, std::nullopt, outcome.customer, topics_));
     if (key) {
       const auto stored =
           tx.exec_prepared("idempotency_insert", key->key, key->request_hash, outcome.customer.id,
@@ -349,7 +334,7 @@ Result<Customer> CustomerStore::change(CrudEventType type, std::int64_t id,
     }
     const Customer before = readCustomer(rows[0], 0);
     const Customer after = readCustomer(rows[0], kCustomerColumnCount);
-    insertOutbox(tx, buildChangeEvents(type, before, after, topics_), after);
+    insertOutbox(tx, buildChangeEvents(type, before, after, topics_));
     tx.commit();
     return after;
   });

@@ -55,5 +55,20 @@ TEST_CASE("topics are configurable") {
   const auto events = buildChangeEvents(CrudEventType::kCreated, std::nullopt, customer(1), topics);
   CHECK(events.crud.topic == "crud-x");
   CHECK(events.notification.topic == "mail-x");
-  CHECK(events.crud.event_id != events.notification.event_id);
+}
+
+TEST_CASE("both outbox rows are keyed by the customer and carry their event's id and type") {
+  const auto events = buildChangeEvents(CrudEventType::kUpdated, customer(1), customer(2), {});
+  auto crud = core::json::decodeCrudEvent(events.crud.payload);
+  auto mail = core::json::decodeNotificationEvent(events.notification.payload);
+  REQUIRE(crud.ok());
+  REQUIRE(mail.ok());
+  for (const auto* row : {&events.crud, &events.notification}) {
+    CHECK(row->key == "7");
+    CHECK(row->aggregate_type == "customer");
+    CHECK(row->aggregate_id == 7);
+    CHECK(row->aggregate_version == 2);
+  }
+  CHECK(events.crud.headers == core::db::eventHeaders(crud->id, "customer.updated"));
+  CHECK(events.notification.headers == core::db::eventHeaders(mail->id, "notification.email"));
 }
