@@ -2,14 +2,11 @@
 
 #include <pqxx/pqxx>
 
+#include "core/db/schema_check.hpp"
+
 namespace notification {
 
-using core::Error;
-using core::ErrorKind;
-
 namespace {
-
-constexpr const char* kSchemaCheck = "SELECT to_regclass('notification_redrive') IS NOT NULL";
 
 constexpr const char* kRedriven =
     "SELECT failed_partition, failed_offset FROM notification_redrive WHERE failed_topic = $1";
@@ -22,12 +19,8 @@ core::db::SessionOptions sessionOptions(std::string url) {
   core::db::SessionOptions options;
   options.url = std::move(url);
   options.application_name = "notification-worker redrive";
-  options.on_connect = [](pqxx::connection& c) -> core::Status {
-    pqxx::nontransaction tx(c);
-    if (tx.exec1(kSchemaCheck)[0].as<bool>()) return {};
-    return Error{ErrorKind::kNotFound,
-                 "the database has no notification_redrive table: apply the sql/notifications "
-                 "migrations (pipeline-admin migrate --dir sql/notifications)"};
+  options.on_connect = [](pqxx::connection& c) {
+    return core::db::requireTable(c, "notification_redrive", "sql/notifications");
   };
   options.statements = {{"notification_redriven", kRedriven},
                         {"notification_record_redrive", kRecord}};

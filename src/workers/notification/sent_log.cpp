@@ -2,14 +2,11 @@
 
 #include <pqxx/pqxx>
 
+#include "core/db/schema_check.hpp"
+
 namespace notification {
 
-using core::Error;
-using core::ErrorKind;
-
 namespace {
-
-constexpr const char* kSchemaCheck = "SELECT to_regclass('notification_log') IS NOT NULL";
 
 constexpr const char* kIsSent =
     "SELECT 1 FROM notification_log WHERE event_id = $1 AND status = 'sent'";
@@ -43,17 +40,9 @@ SentLog::SentLog(std::string database_url) : session_(sessionOptions(std::move(d
 SentLog::~SentLog() = default;
 
 core::Status SentLog::checkSchema() {
-  auto present = session_.run([&](pqxx::connection& c) -> core::Result<bool> {
-    pqxx::nontransaction tx(c);
-    return tx.exec1(kSchemaCheck)[0].as<bool>();
+  return session_.run([](pqxx::connection& c) {
+    return core::db::requireTable(c, "notification_log", "sql/notifications");
   });
-  if (!present) return present.error();
-  if (!*present) {
-    return Error{ErrorKind::kNotFound,
-                 "the database has no notification_log table: apply the sql/notifications "
-                 "migrations (pipeline-admin migrate --dir sql/notifications)"};
-  }
-  return {};
 }
 
 core::Result<bool> SentLog::isSent(const std::string& event_id) {
