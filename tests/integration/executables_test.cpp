@@ -25,12 +25,6 @@ std::vector<Executable> executables() {
   };
 }
 
-std::size_t lineCount(const std::string& text) {
-  std::size_t lines = 0;
-  for (char c : text) lines += c == '\n' ? 1 : 0;
-  return lines;
-}
-
 // Runs with an empty environment for the variables, so only flags count.
 testing::CommandResult run(const Executable& e, const std::string& flags) {
   return testing::runCommand(
@@ -60,7 +54,7 @@ TEST_CASE("an unknown flag is a one-line error naming it, exit 2") {
     auto r = run(e, e.good_flags + " --bogus-flag 1");
     CHECK(r.exit_code == 2);
     CHECK(r.output.find("bogus-flag") != std::string::npos);
-    CHECK(lineCount(r.output) == 1);
+    CHECK(testing::lineCount(r.output) == 1);
   }
 }
 
@@ -69,14 +63,14 @@ TEST_CASE("a missing required flag names the flag and its variable, exit 2") {
   CHECK(api.exit_code == 2);
   CHECK(api.output.find("--database-url") != std::string::npos);
   CHECK(api.output.find("DATABASE_URL") != std::string::npos);
-  CHECK(lineCount(api.output) == 1);
+  CHECK(testing::lineCount(api.output) == 1);
 }
 
 TEST_CASE("a wrong value is a one-line error, exit 2") {
   auto r = run(executables()[0], executables()[0].good_flags + " --log-level loud");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("log-level") != std::string::npos);
-  CHECK(lineCount(r.output) == 1);
+  CHECK(testing::lineCount(r.output) == 1);
   auto relay = run(executables()[1], executables()[1].good_flags + " -X no-equals-sign");
   CHECK(relay.exit_code == 2);
   CHECK(relay.output.find("-X") != std::string::npos);
@@ -93,7 +87,7 @@ TEST_CASE("an unreachable database is a one-line error, exit 3, without hanging"
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
     CHECK(r.exit_code == 3);
     CHECK(r.output.find("unreachable") != std::string::npos);
-    CHECK(lineCount(r.output) == 1);
+    CHECK(testing::lineCount(r.output) == 1);
   }
 }
 
@@ -109,6 +103,6 @@ TEST_CASE("an unreachable broker is a one-line error, exit 3, without hanging") 
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
     CHECK(r.exit_code == 3);
     CHECK(r.output.find("127.0.0.1:1") != std::string::npos);
-    CHECK(lineCount(r.output) == 1);
+    CHECK(testing::lineCount(r.output) == 1);
   }
 }

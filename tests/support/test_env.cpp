@@ -83,4 +83,10 @@ std::string sourcePath(const std::string& relative) {
   return std::string(OUTBOX_SOURCE_DIR) + "/" + relative;
 }
 
+std::size_t lineCount(const std::string& text) {
+  std::size_t lines = 0;
+  for (char c : text) lines += c == '\n' ? 1 : 0;
+  return lines;
+}
+
 }  // namespace testing

@@ -46,6 +46,8 @@ struct CommandResult {
 
 // Runs a shell command line and collects its output and exit code.
 CommandResult runCommand(const std::string& command_line);
+// Lines in an output (a one-line error is 1).
+std::size_t lineCount(const std::string& text);
 
 // Absolute path of a built executable, e.g. binaryPath("src/api/customer-api").
 std::string binaryPath(const std::string& relative);

@@ -12,16 +12,6 @@ using testing::ChildProcess;
 using testing::mailsContaining;
 using testing::NotificationFixture;
 
-namespace {
-
-std::size_t lineCount(const std::string& text) {
-  std::size_t lines = 0;
-  for (char c : text) lines += c == '\n' ? 1 : 0;
-  return lines;
-}
-
-}  // namespace
-
 TEST_CASE("kill -9 of the worker mid-stream, then a restart: every e-mail is sent exactly once") {
   NotificationFixture f;
   const std::string tag = testing::uniqueName("kill");
@@ -172,7 +162,7 @@ TEST_CASE("bad flags give a one-line error naming the flag and exit 2") {
     auto r = testing::runCommand(testing::workerBinary() + good + flags);
     CHECK(r.exit_code == 2);
     CHECK(r.output.find(named) != std::string::npos);
-    CHECK(lineCount(r.output) == 1);
+    CHECK(testing::lineCount(r.output) == 1);
   }
   auto missing =
       testing::runCommand("env -u SMTP_URL " + testing::workerBinary() + " --database-url " +
@@ -185,7 +175,7 @@ TEST_CASE("bad flags give a one-line error naming the flag and exit 2") {
                           " --brokers " + testing::kafkaBrokers() + " --since yesterday");
   CHECK(since.exit_code == 2);
   CHECK(since.output.find("--since") != std::string::npos);
-  CHECK(lineCount(since.output) == 1);
+  CHECK(testing::lineCount(since.output) == 1);
   auto help = testing::runCommand(testing::workerBinary() + " redrive --help");
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("Exit codes") != std::string::npos);
@@ -199,7 +189,7 @@ TEST_CASE("a database without the notifications tables is refused with exit 1") 
                                " --smtp-url smtp://127.0.0.1:1 --metrics-address ''");
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("notification_log") != std::string::npos);
-  CHECK(lineCount(r.output) == 1);
+  CHECK(testing::lineCount(r.output) == 1);
 }
 
 TEST_CASE("the worker serves /metrics and /readyz, sends, and exits 0 on SIGTERM") {

@@ -13,10 +13,6 @@ std::string daemonFlags(const RelayFixture& f, const std::string& brokers) {
          " --metrics-address '' --log-level warn";
 }
 
-std::size_t lineCount(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
 }  // namespace
 
 TEST_CASE("--once exits 0 when every pending row was published") {
@@ -106,7 +102,7 @@ TEST_CASE("bad flags of every command are one-line errors naming the flag, exit 
     const auto r = f.relayCommand(c.words, c.flags);
     CHECK(r.exit_code == 2);
     CHECK(r.output.find(c.names) != std::string::npos);
-    CHECK(lineCount(r.output) == 1);
+    CHECK(testing::lineCount(r.output) == 1);
   }
 }
 

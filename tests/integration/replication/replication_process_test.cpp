@@ -14,12 +14,6 @@ using testing::CrudEventType;
 
 namespace {
 
-std::size_t lineCount(const std::string& text) {
-  std::size_t lines = 0;
-  for (char c : text) lines += c == '\n' ? 1 : 0;
-  return lines;
-}
-
 std::string logPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() / (testing::uniqueName(name) + ".log")).string();
 }
@@ -232,7 +226,7 @@ TEST_CASE("bad flags and a bad replica database give a one-line error and a non-
     const auto r = runWorker(c.flags);
     CHECK(r.exit_code == c.exit_code);
     CHECK(r.output.find(c.expected) != std::string::npos);
-    CHECK(lineCount(r.output) == 1);
+    CHECK(testing::lineCount(r.output) == 1);
     CAPTURE(r.output);
   }
 }
