@@ -83,6 +83,10 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
       "REST API for customers. Every change and its events (a CRUD event and an e-mail\n"
       "notification) are written in ONE PostgreSQL transaction; no request talks to Kafka.");
   core::config::addDatabaseUrlFlag(cli, core::config::kCustomersDatabaseUrl);
+  cli.add("notifications-database-url", po::value<std::string>()->default_value(""),
+          "PostgreSQL URL of the notification worker's database, read for the e-mails' state "
+          "in a customer's history (empty: shown as unknown)",
+          "NOTIFICATION_DATABASE_URL");
   cli.add("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
           "address:port to serve HTTP on (port 0: any free port)", "API_LISTEN");
   cli.add("threads", po::value<int>()->default_value(2),
@@ -152,6 +156,8 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
                                              config.database_url)) {
     return *e;
   }
+
+  config.views.notifications_database_url = cli.get<std::string>("notifications-database-url");
 
   auto listen = parseListenAddress(cli.get<std::string>("listen"));
   if (!listen) return cli.usageError("--listen must be host:port, e.g. 127.0.0.1:8080");

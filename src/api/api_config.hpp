@@ -10,6 +10,7 @@
 #include "api/api_service.hpp"
 #include "api/change_events.hpp"
 #include "api/http_server.hpp"
+#include "api/pipeline_views.hpp"
 #include "core/logging/logging.hpp"
 
 namespace api {
@@ -20,6 +21,7 @@ struct ApiConfig {
   ServerOptions server;
   ServiceOptions service;
   EventTopics topics;
+  PipelineViewOptions views;
   std::string log_level;
   core::logging::LogFile log_file;
   AccessLogMode access_log = AccessLogMode::kSampled;

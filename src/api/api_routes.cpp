@@ -30,17 +30,28 @@ RouteTable ApiService::apiRoutes() {
       return (handlers_.*handle)(request);
     });
   };
-  const auto customer = [this](HttpResponse (CustomerHandlers::*handle)(const HttpRequest&,
-                                                                        std::int64_t)) {
-    return RouteHandler([this, handle](HttpRequest& request, const PathParams& params) {
+  // The {id} of the path checked once for every route that has one.
+  using ByCustomerId = std::function<HttpResponse(HttpRequest&, std::int64_t)>;
+  const auto with_customer_id = [](ByCustomerId handle) {
+    return RouteHandler([handle](HttpRequest& request, const PathParams& params) {
       const auto id = parseId(params.id);
       if (!id) {
         return errorResponse(400, "bad_request", "customer id must be a positive 64-bit integer",
                              {{"id", "'" + params.id.substr(0, 40) + "' is not a customer id"}});
       }
-      return (handlers_.*handle)(request, *id);
+      return handle(request, *id);
     });
   };
+  const auto customer = [this, with_customer_id](HttpResponse (CustomerHandlers::*handle)(
+                            const HttpRequest&, std::int64_t)) {
+    return with_customer_id([this, handle](HttpRequest& request, std::int64_t id) {
+      return (handlers_.*handle)(request, id);
+    });
+  };
+  const auto history = with_customer_id([this](HttpRequest& request, std::int64_t id) {
+    if (!pipeline_) return errorResponse(503, "unavailable", "pipeline views are not configured");
+    return pipeline_->history(request, id);
+  });
   const RouteHandler no_api_resource = [](HttpRequest& request, const PathParams&) {
     return errorResponse(404, "not_found", "no API resource at " + request.path);
   };
@@ -55,6 +66,7 @@ RouteTable ApiService::apiRoutes() {
   const auto reader = RunsOn::kReader;
   const std::string customers_path = "/api/customers";
   const std::string customer_path = "/api/customers/{id}";
+  const std::string history_path = "/api/customers/{id}/history";
   // A path matches the first pattern that fits; a method its pattern lacks is a 405.
   std::vector<Route> routes = {
       // method, pattern, access, runs on, metrics label, handler
@@ -68,6 +80,7 @@ RouteTable ApiService::apiRoutes() {
       {"PUT", customer_path, token, worker, customer_path, customer(&CustomerHandlers::replace)},
       {"PATCH", customer_path, token, worker, customer_path, customer(&CustomerHandlers::patch)},
       {"DELETE", customer_path, token, worker, customer_path, customer(&CustomerHandlers::remove)},
+      {"GET", history_path, token, worker, history_path, history},
       {"*", "/api/*", token, caller, "/api/unmatched", no_api_resource},
       // Labelled /static since before the route table; kept so that no series moves.
       {"*", "/api", token, caller, "/static", no_api_resource},

@@ -67,9 +67,10 @@ auto safely(const HttpRequest& request, const Answer& answer) -> decltype(answer
 constexpr std::size_t kMaxReadBatch = 256;
 
 ApiService::ApiService(CustomerStore& store, core::metrics::Registry& metrics,
-                       ServiceOptions options)
+                       ServiceOptions options, PipelineViews* views)
     : store_(store),
       handlers_(store),
+      pipeline_(views ? std::make_unique<PipelineHandlers>(*views, store) : nullptr),
       metrics_(metrics),
       options_(std::move(options)),
       edge_([this]() {

@@ -15,6 +15,7 @@
 #include "api/customer_store.hpp"
 #include "api/edge_policy.hpp"
 #include "api/http_types.hpp"
+#include "api/pipeline_handlers.hpp"
 #include "api/route_table.hpp"
 #include "api/worker_pool.hpp"
 #include "core/metrics/registry.hpp"
@@ -45,7 +46,10 @@ struct RoutedRequest {
 
 class ApiService {
  public:
-  ApiService(CustomerStore& store, core::metrics::Registry& metrics, ServiceOptions options);
+  // `views`: the pipeline's read-only views (event history); without them
+  // those routes answer 503.
+  ApiService(CustomerStore& store, core::metrics::Registry& metrics, ServiceOptions options,
+             PipelineViews* views = nullptr);
   ~ApiService();  // finishes queued requests
   ApiService(const ApiService&) = delete;
   ApiService& operator=(const ApiService&) = delete;
@@ -79,6 +83,7 @@ class ApiService {
 
   CustomerStore& store_;
   CustomerHandlers handlers_;
+  std::unique_ptr<PipelineHandlers> pipeline_;  // null without views
   core::metrics::Registry& metrics_;
   ServiceOptions options_;
   EdgePolicy edge_;

@@ -12,6 +12,7 @@
 #include "api/api_service.hpp"
 #include "api/customer_store.hpp"
 #include "api/http_server.hpp"
+#include "api/pipeline_views.hpp"
 #include "core/app/main_support.hpp"
 #include "core/db/pool.hpp"
 #include "core/exit_codes.hpp"
@@ -67,7 +68,8 @@ int main(int argc, char** argv) {
                   [&pool]() { return static_cast<double>(pool.stats().timeouts); });
 
     api::CustomerStore store(pool, config.topics, metrics);
-    auto service = std::make_shared<api::ApiService>(store, metrics, config.service);
+    api::PipelineViews views(pool, config.views);
+    auto service = std::make_shared<api::ApiService>(store, metrics, config.service, &views);
     auto server_options = config.server;
     if (config.access_log != api::AccessLogMode::kOff) {
       std::shared_ptr<spdlog::logger> access_logger;

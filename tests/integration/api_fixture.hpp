@@ -31,7 +31,7 @@ inline rapidjson::Document parseJson(const std::string& text) {
 class ApiFixture {
  public:
   explicit ApiFixture(api::ServiceOptions options = {}, std::size_t threads = 2,
-                      api::ServerOptions server_options = {})
+                      api::ServerOptions server_options = {}, api::PipelineViewOptions views = {})
       : db_("it_api") {
     const std::size_t max_body = options.max_body_bytes;
     const std::size_t pool_size = std::max<std::size_t>(1, options.workers + options.read_threads);
@@ -45,7 +45,9 @@ class ApiFixture {
         db_.url(), pool_size, std::chrono::seconds(10), 5,
         [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
     store_ = std::make_unique<api::CustomerStore>(*pool_, api::EventTopics{}, metrics_);
-    service_ = std::make_shared<api::ApiService>(*store_, metrics_, std::move(options));
+    views_ = std::make_unique<api::PipelineViews>(*pool_, std::move(views));
+    service_ =
+        std::make_shared<api::ApiService>(*store_, metrics_, std::move(options), views_.get());
     server_options.port = 0;
     server_options.threads = static_cast<int>(threads);
     server_options.limits.max_body_bytes = max_body;
@@ -76,6 +78,7 @@ class ApiFixture {
   core::metrics::Registry metrics_;
   std::unique_ptr<core::db::ConnectionPool> pool_;
   std::unique_ptr<api::CustomerStore> store_;
+  std::unique_ptr<api::PipelineViews> views_;
   std::shared_ptr<api::ApiService> service_;
   std::unique_ptr<api::HttpServer> server_;
 };
