@@ -30,6 +30,7 @@ app_command() {
   case "$name" in
     customer-api)
       echo "$build_dir/src/api/customer-api --database-url $PG_URL_BASE/customers" \
+        "--notifications-database-url $PG_URL_BASE/notifications" \
         "--listen 127.0.0.1:$API_PORT --web-root $PROJECT_ROOT/web $logging" ;;
     outbox-relay)
       echo "$background $build_dir/src/outbox/outbox-relay --database-url $PG_URL_BASE/customers" \
