@@ -87,6 +87,10 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           "PostgreSQL URL of the notification worker's database, read for the e-mails' state "
           "in a customer's history (empty: shown as unknown)",
           "NOTIFICATION_DATABASE_URL");
+  cli.add("pipeline-metrics", po::value<std::string>()->default_value(""),
+          "name=url,… of the /metrics pages the pipeline panel shows, e.g. "
+          "outbox-relay=http://127.0.0.1:9464/metrics (empty: the database's figures only)",
+          "API_PIPELINE_METRICS");
   cli.add("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
           "address:port to serve HTTP on (port 0: any free port)", "API_LISTEN");
   cli.add("threads", po::value<int>()->default_value(2),
@@ -158,6 +162,12 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
   }
 
   config.views.notifications_database_url = cli.get<std::string>("notifications-database-url");
+  auto sources = parseMetricsSources(cli.get<std::string>("pipeline-metrics"));
+  if (!sources) {
+    return cli.usageError(
+        "--pipeline-metrics must be name=http://host:port/metrics, comma-separated");
+  }
+  config.views.metrics_sources = std::move(*sources);
 
   auto listen = parseListenAddress(cli.get<std::string>("listen"));
   if (!listen) return cli.usageError("--listen must be host:port, e.g. 127.0.0.1:8080");

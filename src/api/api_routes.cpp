@@ -52,6 +52,10 @@ RouteTable ApiService::apiRoutes() {
     if (!pipeline_) return errorResponse(503, "unavailable", "pipeline views are not configured");
     return pipeline_->history(request, id);
   });
+  const RouteHandler pipeline_status = [this](HttpRequest& request, const PathParams&) {
+    if (!pipeline_) return errorResponse(503, "unavailable", "pipeline views are not configured");
+    return pipeline_->status(request);
+  };
   const RouteHandler no_api_resource = [](HttpRequest& request, const PathParams&) {
     return errorResponse(404, "not_found", "no API resource at " + request.path);
   };
@@ -81,6 +85,7 @@ RouteTable ApiService::apiRoutes() {
       {"PATCH", customer_path, token, worker, customer_path, customer(&CustomerHandlers::patch)},
       {"DELETE", customer_path, token, worker, customer_path, customer(&CustomerHandlers::remove)},
       {"GET", history_path, token, worker, history_path, history},
+      {"GET", "/api/pipeline", token, worker, "/api/pipeline", pipeline_status},
       {"*", "/api/*", token, caller, "/api/unmatched", no_api_resource},
       // Labelled /static since before the route table; kept so that no series moves.
       {"*", "/api", token, caller, "/static", no_api_resource},

@@ -31,4 +31,12 @@ HttpResponse PipelineHandlers::history(const HttpRequest& request, std::int64_t 
   return response;
 }
 
+HttpResponse PipelineHandlers::status(const HttpRequest&) {
+  auto outbox = views_.outbox();
+  if (!outbox) return errorResponse(outbox.error());
+  HttpResponse response;
+  response.body = encodePipelineStatus(*outbox, views_.figures());
+  return response;
+}
+
 }  // namespace api

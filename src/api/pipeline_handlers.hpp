@@ -19,6 +19,8 @@ class PipelineHandlers {
 
   // GET /api/customers/{id}/history[?limit=N]
   HttpResponse history(const HttpRequest& request, std::int64_t id);
+  // GET /api/pipeline
+  HttpResponse status(const HttpRequest& request);
 
  private:
   PipelineViews& views_;

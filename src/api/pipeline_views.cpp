@@ -38,6 +38,27 @@ constexpr const char* kEmailLog =
 
 #undef DELIVERY_COLUMNS
 
+// The relay's own backlog query (outbox_session.cpp), plus the newest
+// publish (the outbox_published_at index answers max() at once).
+constexpr const char* kOutboxStatus =
+    "SELECT count(*) FILTER (WHERE parked_at IS NULL), "
+    "coalesce(extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE parked_at IS "
+    "NULL)), 0)::float8, "
+    "count(*) FILTER (WHERE parked_at IS NOT NULL AND skipped_at IS NULL), "
+    "(SELECT (extract(epoch FROM max(published_at)) * 1000000)::bigint FROM outbox "
+    "WHERE published_at IS NOT NULL) "
+    "FROM outbox WHERE published_at IS NULL";
+
+// The leader is the outbox-relay session that holds an advisory lock in this
+// database (src/outbox/README.md: the leader lock).
+constexpr const char* kRelayLeader =
+    "SELECT a.pid, coalesce(host(a.client_addr), 'local'), "
+    "(extract(epoch FROM a.backend_start) * 1000000)::bigint "
+    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+    "WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'outbox-relay' "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "ORDER BY a.backend_start LIMIT 1";
+
 Delivery readDelivery(const pqxx::row& r) {
   Delivery d;
   d.committed_at = core::domain::Timestamp{r[0].as<std::int64_t>()};
@@ -74,7 +95,10 @@ HistoryEvent readCrudEvent(const pqxx::row& r) {
 }  // namespace
 
 PipelineViews::PipelineViews(core::db::ConnectionPool& customers, PipelineViewOptions options)
-    : customers_(customers), options_(std::move(options)) {
+    : customers_(customers),
+      options_(std::move(options)),
+      monitor_(options_.metrics_sources, options_.metrics_interval, options_.metrics_window) {
+  monitor_.start();
   if (!options_.notifications_database_url.empty()) {
     core::db::PoolOptions pool;
     pool.url = options_.notifications_database_url;
@@ -120,6 +144,27 @@ core::Result<PipelineViews::History> PipelineViews::history(std::int64_t custome
   }
   read->emails_known = readEmailLog(emails);
   return read;
+}
+
+core::Result<OutboxStatus> PipelineViews::outbox() {
+  auto lease = customers_.acquire();
+  if (!lease) return lease.error();
+  return core::db::guarded([&]() -> core::Result<OutboxStatus> {
+    pqxx::nontransaction tx(**lease);
+    OutboxStatus status;
+    const auto r = tx.exec1(kOutboxStatus);
+    status.backlog = r[0].as<std::int64_t>();
+    status.oldest_unpublished_age_seconds = r[1].as<double>();
+    status.parked = r[2].as<std::int64_t>();
+    if (!r[3].is_null())
+      status.last_published_at = core::domain::Timestamp{r[3].as<std::int64_t>()};
+    const auto leader = tx.exec(kRelayLeader);
+    if (!leader.empty()) {
+      status.leader = RelayLeader{leader[0][0].as<int>(), leader[0][1].as<std::string>(),
+                                  core::domain::Timestamp{leader[0][2].as<std::int64_t>()}};
+    }
+    return status;
+  });
 }
 
 bool PipelineViews::readEmailLog(std::vector<EmailRecord*>& emails) {
