@@ -65,9 +65,11 @@ TEST_CASE("the panel's process figures agree with their /metrics, and a silent o
   ApiFixture api({}, 2, {}, views);
   HttpClient http(api.baseUrl());
 
+  // The first scrape sees nothing yet; the interval after it sees all 40.
+  REQUIRE(testing::waitUntil([&]() { return pipeline(http)["processes"][0]["up"].GetBool(); },
+                             std::chrono::seconds(10), std::chrono::milliseconds(100)));
   published.increment(40);
   for (int i = 0; i < 40; ++i) latency.observe(0.004);
-  // Two scrapes after the change: the second interval saw all 40.
   rapidjson::Document status;
   CHECK(testing::waitUntil(
       [&]() {
