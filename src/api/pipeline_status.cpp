@@ -96,6 +96,8 @@ void writeFigures(core::json::Writer& w, const std::vector<Sample>& m) {
   writeNumber(w, "failed_total", metric(m, "notification_failed_total"));
   writeNumber(w, "retried_total", metric(m, "notification_retried_total"));
   writeNumber(w, "in_flight", metric(m, "notification_events_in_flight"));
+  // Events on the notification and retry topics not handled yet.
+  writeNumber(w, "backlog", metric(m, "notification_consumer_lag"));
   w.EndObject();
 }
 

@@ -46,6 +46,7 @@ Notifier::Notifier(NotifierOptions options, const MailLanes::MailSenderFactory& 
                 options_.max_recipients, options_.sender},
       retry_scope_{stop_, readiness_, options_.shutdown_grace},
       counters_(metrics),
+      consumer_lag_(metrics),
       sent_log_(options_.database_url),
       forwarder_(options_.brokers, options_.kafka_properties, "notification-worker",
                  options_.delivery_timeout) {
@@ -209,6 +210,11 @@ void Notifier::probe() {
     // waits for the socket timeout (60 s) when the brokers are gone.
     const auto answered = consumer_->checkBrokers(kBrokerCheckTimeoutMs);
     readiness_.set("kafka", answered ? "" : answered.error().message);
+    if (answered) {
+      if (auto lag = consumer_lag_.refresh(*consumer_, kBrokerCheckTimeoutMs); !lag) {
+        spdlog::debug("consumer lag not refreshed: {}", lag.error().message);
+      }
+    }
   }
 }
 

@@ -27,6 +27,7 @@
 #include "core/runtime/retry.hpp"
 #include "core/runtime/state_log.hpp"
 #include "core/runtime/stop_signal.hpp"
+#include "workers/notification/consumer_lag.hpp"
 #include "workers/notification/event_forwarder.hpp"
 #include "workers/notification/event_handler.hpp"
 #include "workers/notification/mail_lanes.hpp"
@@ -95,7 +96,8 @@ class Notifier {
   core::runtime::RetryScope retry_scope_;  // for the lanes: stop_, readiness_ and the grace
   core::runtime::StateLog state_log_;
   NotificationCounters counters_;
-  SentLog sent_log_;  // the consumer thread's readiness probe
+  ConsumerLag consumer_lag_;  // refreshed by the probe
+  SentLog sent_log_;          // the consumer thread's readiness probe
   EventForwarder forwarder_;
   std::unique_ptr<core::kafka::Consumer> consumer_;
   std::map<PartitionKey, Held> held_;

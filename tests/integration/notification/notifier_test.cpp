@@ -280,3 +280,25 @@ TEST_CASE("a 451 reply is transient: the event goes to the retry topic, not to F
   CHECK(event.retry_log[0].find("451") != std::string::npos);
   CHECK(testing::readTopic(f.failedTopic(), 1, std::chrono::seconds(2)).empty());
 }
+
+TEST_CASE("notification_consumer_lag counts the events not yet handled and falls to 0") {
+  NotificationFixture f;
+  const std::string tag = testing::uniqueName("lag");
+  constexpr int kEvents = 30;
+  f.produceTagged(tag, kEvents);
+  // One slow SMTP session: the backlog drains over a few seconds.
+  testing::SlowSmtpProxy proxy(testing::realSmtpPort(), std::chrono::milliseconds(20));
+  auto options = f.options();
+  options.smtp_sessions = 1;
+  RunningNotifier worker(options, proxy.url());
+  const std::string series =
+      "notification_consumer_lag{topic=\"" + f.topic() + "\",partition=\"0\"}";
+  double highest = -1;
+  REQUIRE(testing::waitUntil([&]() {
+    highest = std::max(highest, worker.metric(series));
+    return f.sentCount() == kEvents;
+  }));
+  CHECK(highest > 0);
+  CHECK(highest <= kEvents);
+  CHECK(testing::waitUntil([&]() { return worker.metric(series) == 0; }));
+}

@@ -83,6 +83,7 @@ TEST_CASE("the status JSON carries the outbox, the leader, the processes and the
   CHECK(doc["relay"]["published_total"].GetDouble() == 7);
   CHECK(doc["email"]["sent_total"].GetDouble() == 3);
   CHECK(doc["email"]["failed_total"].IsNull());  // no process reported it
+  CHECK(doc["email"]["backlog"].IsNull());
   CHECK(doc["series"]["interval_seconds"].GetInt() == 5);
   CHECK(doc["series"]["points"][0]["published_per_second"].GetDouble() == doctest::Approx(7));
 }
