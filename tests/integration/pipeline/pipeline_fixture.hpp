@@ -43,17 +43,23 @@ class Pipeline {
     REQUIRE_MESSAGE(created.ok(), created.error().message);
 
     api_port_ = freePort();
+    relay_port_ = freePort();
+    replication_port_ = freePort();
+    notification_port_ = freePort();
+    // The API's pipeline panel reads the others' /metrics.
     api_ = start({binaryPath("src/api/customer-api"), "--database-url", source_.url(), "--listen",
                   address(api_port_), "--crud-topic", crud_topic_, "--notification-topic",
-                  mail_topic_, "--threads", "2"});
+                  mail_topic_, "--threads", "2", "--notifications-database-url",
+                  notifications_.url(), "--pipeline-metrics",
+                  "outbox-relay=" + url(relay_port_) +
+                      "/metrics,replication-worker=" + url(replication_port_) +
+                      "/metrics,notification-worker=" + url(notification_port_) + "/metrics"});
     relay_ = startRelay();
-    replication_port_ = freePort();
     replication_ =
         start({binaryPath("src/workers/replication/replication-worker"), "--replica-database-url",
                replica_.url(), "--brokers", kafkaBrokers(), "--topic", crud_topic_, "--dlq-topic",
                dlq_topic_, "--group-id", uniqueName("it-pipe-replication"), "--metrics-address",
                address(replication_port_)});
-    notification_port_ = freePort();
     notification_ =
         start({binaryPath("src/workers/notification/notification-worker"), "--database-url",
                notifications_.url(), "--brokers", kafkaBrokers(), "--smtp-url",
@@ -73,6 +79,7 @@ class Pipeline {
   }
 
   HttpClient api() const { return HttpClient(url(api_port_)); }
+  HttpClient relayStatus() const { return HttpClient(url(relay_port_)); }
   HttpClient replicationStatus() const { return HttpClient(url(replication_port_)); }
   HttpClient notificationStatus() const { return HttpClient(url(notification_port_)); }
 
@@ -140,7 +147,6 @@ class Pipeline {
     return std::make_unique<ChildProcess>(std::move(argv));
   }
   std::unique_ptr<ChildProcess> startRelay() {
-    relay_port_ = freePort();
     return start({binaryPath("src/outbox/outbox-relay"), "--database-url", source_.url(),
                   "--brokers", kafkaBrokers(), "--metrics-address", address(relay_port_)});
   }
