@@ -32,7 +32,7 @@ RouteTable ApiService::apiRoutes() {
   };
   // The {id} of the path checked once for every route that has one.
   using ByCustomerId = std::function<HttpResponse(HttpRequest&, std::int64_t)>;
-  const auto with_customer_id = [](ByCustomerId handle) {
+  const auto with_customer_id = [](const ByCustomerId& handle) {
     return RouteHandler([handle](HttpRequest& request, const PathParams& params) {
       const auto id = parseId(params.id);
       if (!id) {

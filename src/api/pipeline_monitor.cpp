@@ -12,7 +12,7 @@ using core::metrics::Sample;
 namespace {
 
 constexpr long kScrapeTimeoutMs = 1000;
-constexpr std::size_t kMaxPageBytes = 4 * 1024 * 1024;
+constexpr std::size_t kMaxPageBytes = std::size_t{4} * 1024 * 1024;
 
 std::size_t appendBody(char* data, std::size_t size, std::size_t count, void* out) {
   auto* body = static_cast<std::string*>(out);
