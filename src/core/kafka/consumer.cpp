@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -187,6 +188,25 @@ std::vector<PartitionOffset> Consumer::assignment() const {
   PartitionList list;
   impl_->consumer->assignment(list);
   auto out = toOffsets(list);
+  RdKafka::TopicPartition::destroy(list);
+  return out;
+}
+
+std::vector<Consumer::Unread> Consumer::unread() const {
+  PartitionList list;
+  impl_->consumer->assignment(list);
+  impl_->consumer->position(list);
+  std::vector<Unread> out;
+  for (const auto* p : list) {
+    std::int64_t low = RdKafka::Topic::OFFSET_INVALID;
+    std::int64_t high = RdKafka::Topic::OFFSET_INVALID;
+    impl_->consumer->get_watermark_offsets(p->topic(), p->partition(), &low, &high);
+    if (high < 0) continue;  // nothing fetched yet: unknown
+    // No position yet: nothing read since the assignment, and a fetch that
+    // returned nothing (caught up) is the usual reason.
+    const std::int64_t from = p->offset() >= 0 ? p->offset() : high;
+    out.push_back({p->topic(), p->partition(), std::max<std::int64_t>(0, high - from)});
+  }
   RdKafka::TopicPartition::destroy(list);
   return out;
 }

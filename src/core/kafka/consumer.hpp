@@ -82,6 +82,17 @@ class Consumer {
   Result<std::vector<PartitionOffset>> committed(const std::vector<PartitionOffset>& partitions,
                                                  int timeout_ms);
   std::vector<PartitionOffset> assignment() const;
+  // Without a broker round trip: for each assigned partition whose high
+  // watermark is known (from the last fetch), the messages after the
+  // application's position (the next offset poll() will return). A partition
+  // not read from since its assignment counts 0: its fetch found nothing new,
+  // or what it found is about to be read.
+  struct Unread {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t count = 0;
+  };
+  std::vector<Unread> unread() const;
   Status pause(const std::vector<PartitionOffset>& partitions);
   Status resume(const std::vector<PartitionOffset>& partitions);
   // Moves the fetch position of an assigned partition. librdkafka's pause()

@@ -1,11 +1,14 @@
 #pragma once
 // notification_consumer_lag{topic,partition}: events on each assigned
-// partition after the group's committed offset, i.e. e-mails (and retries)
-// not yet handled. The same figure as kafka-consumer-groups' LAG, on the
-// worker's /metrics so that dashboards and the web UI's pipeline panel need
-// no Kafka access of their own.
+// partition (notification and retry topics) that are not handled yet: on the
+// topic after what the worker has read, plus those read and still in its
+// lanes. On the worker's /metrics so that dashboards and the web UI's
+// pipeline panel need no Kafka access of their own. Computed from what the
+// consumer already knows (the last fetch's high watermark, its position):
+// no broker round trip on the consumer's thread, which a rebalance would stall.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -19,16 +22,15 @@ namespace notification {
 
 class ConsumerLag {
  public:
+  using Partition = std::pair<std::string, std::int32_t>;
   explicit ConsumerLag(core::metrics::Registry& metrics) : metrics_(metrics) {}
 
-  // Asks the brokers for the committed offsets and high watermarks of the
-  // consumer's assignment (each request bounded by timeout_ms). Partitions no
-  // longer assigned read 0. Call only while the brokers answer: a watermark
-  // request to a broker that is gone waits for the socket timeout.
-  core::Status refresh(core::kafka::Consumer& consumer, int timeout_ms);
+  // `in_lanes(partition)`: events read from the partition and not finished.
+  // Partitions no longer assigned read 0.
+  void refresh(const core::kafka::Consumer& consumer,
+               const std::function<std::size_t(const Partition&)>& in_lanes);
 
  private:
-  using Partition = std::pair<std::string, std::int32_t>;
   void registerGauge(const Partition& partition);  // once per partition ever seen
 
   core::metrics::Registry& metrics_;

@@ -210,11 +210,10 @@ void Notifier::probe() {
     // waits for the socket timeout (60 s) when the brokers are gone.
     const auto answered = consumer_->checkBrokers(kBrokerCheckTimeoutMs);
     readiness_.set("kafka", answered ? "" : answered.error().message);
-    if (answered) {
-      if (auto lag = consumer_lag_.refresh(*consumer_, kBrokerCheckTimeoutMs); !lag) {
-        spdlog::debug("consumer lag not refreshed: {}", lag.error().message);
-      }
-    }
+    consumer_lag_.refresh(*consumer_, [this](const ConsumerLag::Partition& partition) {
+      std::lock_guard<std::mutex> lock(tracker_mutex_);
+      return tracker_.unfinished(partition);
+    });
   }
 }
 
