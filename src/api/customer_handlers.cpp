@@ -4,7 +4,6 @@
 
 #include "api/http_errors.hpp"
 #include "api/text.hpp"
-#include "api/url.hpp"
 #include "core/hash.hpp"
 #include "core/json/codec.hpp"
 
@@ -63,37 +62,9 @@ std::optional<HttpResponse> requireJson(const HttpRequest& request, bool merge_p
 }  // namespace
 
 HttpResponse CustomerHandlers::list(const HttpRequest& request) {
-  ListQuery query;
-  FieldErrors errors;
-  if (auto limit = request.param("limit")) {
-    auto n = parseId(*limit);
-    if (!n || *n > static_cast<std::int64_t>(kMaxPageSize)) {
-      errors["limit"] = "must be an integer from 1 to " + std::to_string(kMaxPageSize);
-    } else {
-      query.limit = static_cast<std::size_t>(*n);
-    }
-  } else {
-    query.limit = kDefaultPageSize;
-  }
-  if (auto order = request.param("order")) {
-    if (*order == "newest") {
-      query.newest_first = true;
-    } else if (*order == "id") {
-      query.newest_first = false;
-    } else {
-      errors["order"] = "must be newest or id";
-    }
-  }
-  if (auto cursor = request.param("cursor"); cursor && !cursor->empty()) {
-    query.cursor = parseId(*cursor);
-    if (!query.cursor) errors["cursor"] = "is not a cursor this API returned";
-  }
-  if (auto q = request.param("q")) {
-    query.search = trim(*q);
-    if (query.search.size() > 200) errors["q"] = "must be at most 200 characters";
-  }
-  if (!errors.empty()) return errorResponse(400, "bad_request", "invalid query parameters", errors);
-
+  auto parsed = parseListQuery(request);
+  if (!parsed.query) return parsed.error;
+  const ListQuery& query = *parsed.query;
   auto page = store_.list(query);
   if (!page) return errorResponse(page.error());
 
@@ -106,19 +77,25 @@ HttpResponse CustomerHandlers::list(const HttpRequest& request) {
   w.EndArray();
   w.Key("limit");
   w.Uint64(query.limit);
+  w.Key("order");
+  w.String(orderName(query.order));
   w.Key("next_cursor");
   if (page->next_cursor) {
-    const std::string cursor = std::to_string(*page->next_cursor);
-    w.String(cursor.c_str());
-    std::string next = "/api/customers?limit=" + std::to_string(query.limit) +
-                       "&order=" + (query.newest_first ? "newest" : "id") + "&cursor=" + cursor;
-    if (!query.search.empty()) next += "&q=" + urlEncode(query.search);
+    const std::string cursor = encodeCursor(query.order, *page->next_cursor);
+    w.String(cursor.c_str(), static_cast<rapidjson::SizeType>(cursor.size()));
+    const std::string next = nextLink(query, *page->next_cursor);
     w.Key("next");
-    w.String(next.c_str());
+    w.String(next.c_str(), static_cast<rapidjson::SizeType>(next.size()));
   } else {
     w.Null();
     w.Key("next");
     w.Null();
+  }
+  if (page->total) {
+    w.Key("total");
+    w.Uint64(page->total->count);
+    w.Key("total_capped");
+    w.Bool(page->total->capped);
   }
   w.EndObject();
   HttpResponse response;

@@ -8,9 +8,6 @@
 
 namespace api {
 
-inline constexpr std::size_t kDefaultPageSize = 50;
-inline constexpr std::size_t kMaxPageSize = 200;
-
 class CustomerHandlers {
  public:
   explicit CustomerHandlers(CustomerStore& store) : store_(store) {}

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "api/customer_rows.hpp"
 #include "core/db/errors.hpp"
 #include "core/db/outbox_row.hpp"
 #include "core/json/codec.hpp"
@@ -15,15 +16,6 @@ using core::domain::CrudEventType;
 using core::domain::Customer;
 
 namespace {
-
-// Timestamps travel as microseconds since the epoch: exact, no time-zone parsing.
-#define CUSTOMER_COLUMNS(p)                                   \
-  p "id, " p "name, " p "phone, " p "email, " p "deleted, " p \
-    "version, "                                               \
-    "(extract(epoch FROM " p                                  \
-    "created_on) * 1000000)::bigint, "                        \
-    "(extract(epoch FROM " p "updated_on) * 1000000)::bigint, " p "created_by, " p "updated_by"
-constexpr int kCustomerColumnCount = 10;
 
 constexpr const char* kGet =
     "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE id = $1 AND NOT deleted";
@@ -68,16 +60,6 @@ constexpr const char* kInsertOutbox =
     "SELECT mail_id, $9::text, $10::text, $11::text, $12::bigint, $13::integer, $14::text, "
     "$15::jsonb, $16::jsonb FROM ids";
 
-#define LIST_BODY(where, order)                                                 \
-  "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE NOT deleted AND " where \
-                                 " ORDER BY id " order " LIMIT $2"
-constexpr const char* kListNewest = LIST_BODY("id < $1", "DESC");
-constexpr const char* kListById = LIST_BODY("id > $1", "ASC");
-constexpr const char* kSearchNewest =
-    LIST_BODY("id < $1 AND (name ILIKE $3 OR email ILIKE $3)", "DESC");
-constexpr const char* kSearchById =
-    LIST_BODY("id > $1 AND (name ILIKE $3 OR email ILIKE $3)", "ASC");
-
 constexpr const char* kFindKey =
     "SELECT request_hash, customer_id, customer_version, response_body FROM idempotency_keys "
     "WHERE key = $1 AND created_at > now() - interval '24 hours'";
@@ -94,31 +76,6 @@ constexpr const char* kInsertKey =
 constexpr const char* kPurgeKeys =
     "DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys "
     "WHERE created_at <= now() - interval '24 hours' LIMIT $1)";
-
-Customer readCustomer(const pqxx::row& row, int first) {
-  Customer c;
-  c.id = row[first].as<std::int64_t>();
-  c.name = row[first + 1].c_str();
-  c.phone = row[first + 2].c_str();
-  c.email = row[first + 3].c_str();
-  c.deleted = row[first + 4].as<bool>();
-  c.version = row[first + 5].as<std::int32_t>();
-  c.created_on.micros_since_epoch = row[first + 6].as<std::int64_t>();
-  c.updated_on.micros_since_epoch = row[first + 7].as<std::int64_t>();
-  c.created_by = row[first + 8].c_str();
-  c.updated_by = row[first + 9].c_str();
-  return c;
-}
-
-// '%' and '_' in a search are literal characters, not wildcards.
-std::string likePattern(const std::string& search) {
-  std::string out = "%";
-  for (char c : search) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
 
 }  // namespace
 
@@ -140,13 +97,10 @@ void CustomerStore::prepareStatements(pqxx::connection& c) {
   c.prepare("customer_delete", kDelete);
   c.prepare("customer_why_unchanged", kWhyUnchanged);
   c.prepare("outbox_insert", kInsertOutbox);
-  c.prepare("customer_list_newest", kListNewest);
-  c.prepare("customer_list_by_id", kListById);
-  c.prepare("customer_search_newest", kSearchNewest);
-  c.prepare("customer_search_by_id", kSearchById);
   c.prepare("idempotency_find", kFindKey);
   c.prepare("idempotency_insert", kInsertKey);
   c.prepare("idempotency_purge", kPurgeKeys);
+  prepareListStatements(c);
 }
 
 namespace {
@@ -195,36 +149,6 @@ Result<std::unordered_map<std::int64_t, Customer>> CustomerStore::getMany(
       out.emplace(customer.id, std::move(customer));
     }
     return out;
-  });
-}
-
-Result<Page> CustomerStore::list(const ListQuery& query) {
-  auto lease = pool_.acquire();
-  if (!lease) return lease.error();
-  return core::db::guarded([&]() -> Result<Page> {
-    pqxx::nontransaction tx(**lease);
-    const std::int64_t cursor =
-        query.cursor.value_or(query.newest_first ? std::numeric_limits<std::int64_t>::max() : 0);
-    const auto fetch =
-        static_cast<std::int64_t>(query.limit) + 1;  // one more: is there a next page?
-    pqxx::result rows;
-    if (query.search.empty()) {
-      rows = tx.exec_prepared(query.newest_first ? "customer_list_newest" : "customer_list_by_id",
-                              cursor, fetch);
-    } else {
-      rows =
-          tx.exec_prepared(query.newest_first ? "customer_search_newest" : "customer_search_by_id",
-                           cursor, fetch, likePattern(query.search));
-    }
-    Page page;
-    for (const auto& row : rows) {
-      if (page.items.size() == query.limit) {
-        page.next_cursor = page.items.back().id;
-        break;
-      }
-      page.items.push_back(readCustomer(row, 0));
-    }
-    return page;
   });
 }
 

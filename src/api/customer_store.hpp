@@ -12,24 +12,13 @@
 
 #include "api/change_events.hpp"
 #include "api/customer_input.hpp"
+#include "api/customer_list.hpp"
 #include "core/db/pool.hpp"
 #include "core/domain/customer.hpp"
 #include "core/metrics/registry.hpp"
 #include "core/result.hpp"
 
 namespace api {
-
-struct ListQuery {
-  std::size_t limit = 50;
-  std::optional<std::int64_t> cursor;  // id of the last customer of the previous page
-  bool newest_first = true;
-  std::string search;  // substring of name or e-mail, case-insensitive; empty: all
-};
-
-struct Page {
-  std::vector<core::domain::Customer> items;
-  std::optional<std::int64_t> next_cursor;
-};
 
 struct IdempotencyKey {
   std::string key;
@@ -58,6 +47,8 @@ class CustomerStore {
   // Customers that exist and are not deleted, by id; missing ids are left out.
   core::Result<std::unordered_map<std::int64_t, core::domain::Customer>> getMany(
       const std::vector<std::int64_t>& ids);
+  // One page in the query's order; with its total (capped) when asked for.
+  // Defined in customer_list_store.cpp.
   core::Result<Page> list(const ListQuery& query);
   // With a key seen before: the first request's outcome (kReplayed), or
   // kKeyReused when that key came with a different request.
@@ -75,6 +66,7 @@ class CustomerStore {
   core::Result<std::size_t> purgeExpiredKeys(std::size_t batch);
 
  private:
+  static void prepareListStatements(pqxx::connection& connection);
   core::Result<core::domain::Customer> change(core::domain::CrudEventType type, std::int64_t id,
                                               const CustomerPatch& patch,
                                               std::optional<std::int32_t> expected_version,

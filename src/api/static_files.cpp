@@ -12,7 +12,8 @@ namespace {
 const char* mimeOf(const std::filesystem::path& path) {
   const auto ext = path.extension().string();
   if (ext == ".html") return "text/html; charset=utf-8";
-  if (ext == ".js") return "text/javascript; charset=utf-8";
+  // ES modules must come with a JavaScript type, or the browser refuses them.
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
   if (ext == ".css") return "text/css; charset=utf-8";
   if (ext == ".json") return "application/json";
   if (ext == ".svg") return "image/svg+xml";
