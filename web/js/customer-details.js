@@ -1,0 +1,133 @@
+// The details view of one customer (?customer=42): every field, readable
+// times, Edit and Delete. Later views add sections below it through
+// `detailsSections` (the event history of part 2 is one).
+
+import { ApiError, api } from './api.js';
+import { $, h, show } from './dom.js';
+import { longTime, relativeTime, timeElement } from './format.js';
+import { alertError } from './notify.js';
+import { urlOf } from './url-state.js';
+
+// { render(customer, container) } each; called after every load of the customer.
+export const detailsSections = [];
+
+export class CustomerDetails {
+  // onEdit(customer, returnFocus), onDelete(customer, { afterDelete }), onCustomers(items)
+  constructor(callbacks) {
+    this.callbacks = callbacks;
+    this.section = $('#details-view');
+    this.customer = null;
+    this.id = null;
+    this.controller = null;
+    this.signature = '';
+    $('#back-to-list').addEventListener('click', (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      callbacks.onNavigate({ customer: null });
+    });
+  }
+
+  matches(state) {
+    return Boolean(state.customer);
+  }
+
+  show(state) {
+    const opening = this.section.hidden || this.id !== state.customer;
+    show(this.section);
+    $('#back-to-list').href = urlOf({ ...state, customer: null });
+    if (opening) {
+      this.id = state.customer;
+      this.customer = null;
+      this.signature = '';
+      $('#details-title').textContent = `Customer ${state.customer}`;
+      $('#details-body').replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+      $('#details-extras').replaceChildren();
+    }
+    return this.load({ quiet: false, focus: opening });
+  }
+
+  hide() {
+    show(this.section, false);
+    this.id = null;
+    if (this.controller) this.controller.abort();
+  }
+
+  refresh() {
+    if (this.section.hidden || this.controller || !this.id) return Promise.resolve();
+    return this.load({ quiet: true, focus: false });
+  }
+
+  reload() {
+    if (this.section.hidden || !this.id) return Promise.resolve();
+    return this.load({ quiet: true, focus: false });
+  }
+
+  async load({ quiet, focus }) {
+    const id = this.id;
+    if (this.controller) this.controller.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    try {
+      const { data } = await api.get(id, { signal: controller.signal, quiet });
+      if (this.id !== id) return;
+      this.render(data);
+      this.callbacks.onCustomers([data]);
+    } catch (error) {
+      if (error.name === 'AbortError') return;
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 404) this.renderMissing(id);
+      else if (!quiet) alertError(`Could not load customer ${id}. ${error.message}`);
+    } finally {
+      if (this.controller === controller) this.controller = null;
+      if (focus && this.id === id) $('#details-title').focus({ preventScroll: false });
+    }
+  }
+
+  renderMissing(id) {
+    this.customer = null;
+    this.signature = 'missing';
+    $('#details-title').textContent = `Customer ${id} not found`;
+    $('#details-body').replaceChildren(
+      h('p', {}, 'It does not exist, or it was deleted.'));
+  }
+
+  render(customer) {
+    const signature = JSON.stringify([customer.id, customer.version]);
+    this.customer = customer;
+    if (signature === this.signature) {
+      this.renderTimesOnly();
+      return;
+    }
+    this.signature = signature;
+    $('#details-title').textContent = customer.name;
+    const when = (stamp, by) => h('span', {}, timeElement(stamp),
+      h('span', { class: 'muted', dataset: { relative: stamp } }, ` · ${relativeTime(stamp)}`),
+      by ? h('span', { class: 'muted' }, ` · by ${by}`) : null);
+    const item = (label, value, key) => [h('dt', {}, label), h('dd', { dataset: { field: key } }, value)];
+    $('#details-body').replaceChildren(
+      h('dl', { class: 'details' },
+        item('Name', customer.name, 'name'),
+        item('Phone', customer.phone, 'phone'),
+        item('E-mail', customer.email, 'email'),
+        item('Customer id', String(customer.id), 'id'),
+        item('Version', String(customer.version), 'version'),
+        item('Created', when(customer.created_on, customer.created_by), 'created'),
+        item('Updated', when(customer.updated_on, customer.updated_by), 'updated')),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'details-edit', 'aria-label': `Edit ${customer.name}`,
+          onclick: () => this.callbacks.onEdit(this.customer, () => $('#details-edit')) }, 'Edit'),
+        h('button', { type: 'button', class: 'danger-quiet', id: 'details-delete',
+          'aria-label': `Delete ${customer.name}`,
+          onclick: () => this.callbacks.onDelete(this.customer) }, 'Delete')));
+    const extras = $('#details-extras');
+    for (const section of detailsSections) section.render(customer, extras);
+    document.title = `${customer.name} · Customers`;
+  }
+
+  renderTimesOnly() {
+    for (const element of this.section.querySelectorAll('[data-relative]')) {
+      element.textContent = ` · ${relativeTime(element.dataset.relative)}`;
+      element.title = longTime(element.dataset.relative);
+    }
+  }
+}
