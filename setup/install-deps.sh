@@ -19,12 +19,16 @@ PACKAGES=(
   wrk postgresql-contrib
   # validating the compose deployment (no Docker engine needed)
   docker-compose
+  # the browser tests (tests/browser): Debian's headless Chromium, driven from Node
+  chromium nodejs
 )
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# npm comes inside NodeSource's nodejs; Debian ships it as a package of its own.
+command -v npm >/dev/null || missing+=(npm)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]}; run this script as root (or install them)"

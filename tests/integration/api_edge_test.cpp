@@ -25,7 +25,7 @@ TEST_CASE("the UI, the API and their errors carry the security headers") {
   ApiFixture api(edgeOptions());
   HttpClient http(api.baseUrl());
   for (const char* path :
-       {"/", "/app.js", "/api/customers", "/api/customers/77", "/healthz", "/no-such-page"}) {
+       {"/", "/js/main.js", "/api/customers", "/api/customers/77", "/healthz", "/no-such-page"}) {
     CAPTURE(path);
     const auto r = http.get(path);
     CHECK(r.header("content-security-policy").find("default-src 'self'") != std::string::npos);

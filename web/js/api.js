@@ -2,7 +2,7 @@
 // token, and errors as ApiError with a message a person can read, whatever
 // the server (or a proxy in front of it) answered.
 
-import { askForToken, currentToken, tokenDeclined } from './auth.js';
+import { askForToken, currentToken, forgetToken, tokenDeclined } from './auth.js';
 
 export const customersPath = '/api/customers';
 
@@ -26,7 +26,7 @@ export function newIdempotencyKey() {
 
 // A short, readable version of a body that is not our JSON (an HTML error page, …).
 function gist(text) {
-  const plain = String(text).replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+  const plain = String(text).replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return plain.length > 160 ? `${plain.slice(0, 157)}…` : plain;
 }
@@ -79,6 +79,7 @@ export async function request(method, path, { body, headers = {}, signal, quiet 
     }
     const answer = await readBody(response);
     if (response.status === 401 && attempt < 3 && !(quiet && tokenDeclined())) {
+      if (token) forgetToken();  // refused: not kept for the next request
       const typed = await askForToken(token
         ? 'That token was not accepted. Enter a valid token.'
         : 'The API asks for a bearer token. It is kept for this browser tab only.');

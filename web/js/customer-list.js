@@ -42,10 +42,17 @@ export class CustomerList {
   bindControls() {
     const search = $('#search');
     let typing = null;
+    // While typing, the URL follows the box: the first change of a search is
+    // a new history entry (Back returns to the view before it), the next
+    // keystrokes only refine it.
     search.addEventListener('input', () => {
       clearTimeout(typing);
-      typing = setTimeout(() => this.callbacks.onNavigate(
-        { q: search.value.trim(), page: 1, after: null }, { replace: true }), 300);
+      typing = setTimeout(() => {
+        const q = search.value.trim();
+        if (this.state && q === this.state.q) return;
+        this.callbacks.onNavigate({ q, page: 1, after: null },
+          { replace: Boolean(this.state && this.state.q) });
+      }, 300);
     });
     $('#search-form').addEventListener('submit', (event) => {
       event.preventDefault();

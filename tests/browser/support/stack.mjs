@@ -1,0 +1,80 @@
+// customer-api for the browser tests: the built binary on a free port,
+// serving web/ against a database of its own (created and migrated here,
+// dropped at the end), on the test stack's PostgreSQL (PG_URL_BASE, from
+// the env file that setup/test-startup.sh writes).
+
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output)
+      : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output}`))));
+  });
+}
+
+function requiredEnv(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run the browser tests through setup/run-tests.sh, `
+      + 'or source $VAR_DIR/env after setup/test-startup.sh');
+  }
+  return value;
+}
+
+function psql(url, sql) {
+  return run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]);
+}
+
+// Starts customer-api; `tokens` ("name:token,…") turns bearer auth on.
+export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens }) {
+  const base = requiredEnv('PG_URL_BASE');
+  const database = `browser_${name}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  const databaseUrl = `${base}/${database}`;
+  await psql(`${base}/postgres`, `CREATE DATABASE ${database}`);
+  await run(adminBinary, ['migrate', '--database-url', databaseUrl,
+    '--dir', path.join(projectRoot, 'sql/customers')]);
+  const args = ['--database-url', databaseUrl, '--listen', '127.0.0.1:0', '--web-root', webRoot,
+    '--access-log', 'off'];
+  if (tokens) args.push('--auth-tokens', tokens);
+  const child = spawn(apiBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`customer-api did not start: ${log}`)), 30000);
+    const read = (chunk) => {
+      log += chunk;
+      const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`customer-api exited ${code}: ${log}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log: () => log,
+    // Every scenario starts from an empty database with ids from 1.
+    reset: () => psql(databaseUrl,
+      'TRUNCATE customers, outbox, idempotency_keys RESTART IDENTITY CASCADE'),
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15000))]);
+      await psql(`${base}/postgres`, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    },
+  };
+}
