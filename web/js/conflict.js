@@ -1,8 +1,8 @@
 // The panel shown when a save meets a newer version (412): field by field,
 // what the server has now next to what the user typed, with Reload (take
 // theirs) and Overwrite (send mine again against the new version). The
-// user's input is never thrown away: after Reload it stays here, with a way
-// to put it back.
+// user's input is never thrown away: after Reload their changes stay here,
+// with a way to apply them again on top of the new version.
 
 import { h } from './dom.js';
 import { shortTime } from './format.js';
@@ -48,18 +48,21 @@ export function renderConflict(container, { theirs, mine, original, onReload, on
   container.setAttribute('aria-labelledby', 'conflict-title');
 }
 
-// After Reload: the user's input, kept for reference, and a way to put it back.
-export function renderKeptInput(container, { mine, version, onRestore }) {
+// After Reload: the user's changes (the fields they had edited), kept for
+// reference, and a way to apply them again on top of the reloaded version.
+export function renderKeptInput(container, { mine, original, version, onRestore }) {
+  const changed = fields.filter((field) => mine[field] !== original[field]);
+  const shown = changed.length ? changed : fields;
   container.replaceChildren(
-    h('h3', { id: 'conflict-title' }, 'Your input is kept here'),
-    h('p', {}, `The form now shows version ${version}. Your unsaved input:`),
-    h('dl', { class: 'kept' }, fields.flatMap((field) => [
+    h('h3', { id: 'conflict-title' }, 'Your changes are kept here'),
+    h('p', {}, `The form now shows version ${version}. What you had typed:`),
+    h('dl', { class: 'kept' }, shown.flatMap((field) => [
       h('dt', {}, fieldLabels[field]),
       h('dd', { dataset: { field } }, mine[field] === '' ? h('em', {}, '(empty)') : mine[field]),
     ])),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', id: 'conflict-restore', onclick: onRestore },
-        'Put my input back')));
+      h('button', { type: 'button', id: 'conflict-restore', onclick: () => onRestore(changed) },
+        'Put my changes back')));
   container.hidden = false;
 }
 

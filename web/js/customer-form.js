@@ -285,9 +285,12 @@ export class CustomerForm {
         $('#form-context').classList.remove('warning');
         $('#form-error').hidden = true;
         renderKeptInput(this.conflict, {
-          mine, version: theirs.version,
-          onRestore: () => {
-            this.setValues(mine);
+          mine, original: customer, version: theirs.version,
+          // Only the fields the user had changed: the rest keeps their new values.
+          onRestore: (changed) => {
+            const values = this.values();
+            for (const field of changed) values[field] = mine[field];
+            this.setValues(values);
             clearConflict(this.conflict);
             this.input('name').focus();
           },

@@ -31,7 +31,7 @@ scenario('a concurrent edit shows both versions field by field; Overwrite sends 
     assert.equal(await page.locator('#conflict').isVisible(), false);
   }, { httpErrors: [412] });
 
-scenario('a concurrent edit: Reload takes theirs, and my input stays at hand to put back',
+scenario('a concurrent edit: Reload takes theirs, and my changes stay at hand to put back on top',
   async ({ page, api }) => {
     const ada = await api.create({ name: 'Ada Lovelace', phone: '+44 20 7946 0000', email: 'ada@example.com' });
     await page.goto('/');
@@ -44,8 +44,9 @@ scenario('a concurrent edit: Reload takes theirs, and my input stays at hand to 
     assert.equal(await field(page, 'E-mail').inputValue(), 'countess@example.com');
     assert.equal(await field(page, 'Name').inputValue(), 'Ada Lovelace');
     assert.equal(await page.locator('#conflict dd[data-field="name"]').textContent(), 'Countess of Lovelace');
-    await page.getByRole('button', { name: 'Put my input back' }).click();
+    await page.getByRole('button', { name: 'Put my changes back' }).click();
     assert.equal(await field(page, 'Name').inputValue(), 'Countess of Lovelace');
+    assert.equal(await field(page, 'E-mail').inputValue(), 'countess@example.com', 'their change stays');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('link', { name: 'Countess of Lovelace' }).waitFor();
     const saved = await api.get(ada.id);

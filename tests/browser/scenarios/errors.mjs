@@ -5,8 +5,7 @@ import { assert, eventually, scenario, token } from '../support/scenario.mjs';
 
 const isCustomers = (url) => new URL(url).pathname === '/api/customers';
 
-scenario('an error body that is not JSON is shown as a readable alert in view', async ({ page, api }) => {
-  await api.seed(30);
+scenario('an error body that is not JSON is shown as a readable alert in view', async ({ page }) => {
   await page.route(isCustomers, (route) => (route.request().method() === 'GET'
     ? route.fulfill({ status: 502, contentType: 'text/html',
       body: '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>' })
