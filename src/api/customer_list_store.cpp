@@ -2,6 +2,7 @@
 // order read from an index (sql/customers/0001 and 0010), so a page costs the
 // same whatever its depth; the total is a count capped at kTotalCap.
 
+#include <algorithm>
 #include <limits>
 #include <pqxx/pqxx>
 

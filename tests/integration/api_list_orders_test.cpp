@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+
 #include "integration/api_fixture.hpp"
 
 using testing::ApiFixture;

@@ -142,6 +142,7 @@ export class CustomerForm {
     this.setValues(values);
     $('#form-title').textContent = 'New customer';
     show($('#form-context'), false);
+    $('#form-context').classList.remove('warning');
     show($('#cancel'), false);
     this.form.classList.remove('editing');
     this.setSaving(false);
