@@ -161,7 +161,8 @@ export class CustomerForm {
     show($('#cancel'));
     this.form.classList.add('editing');
     this.setSaving(false);
-    this.form.scrollIntoView({ block: 'start', behavior: 'instant' });
+    // 'nearest': no jump when the form is in view already (the sticky column).
+    this.form.scrollIntoView({ block: 'nearest', behavior: 'instant' });
     this.input('name').focus({ preventScroll: true });
   }
 
