@@ -30,7 +30,7 @@ HttpResponse get(const std::filesystem::path& root, const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("web files are served with their content type; modules as JavaScript") {
+TEST_CASE("web files are served with their content type, modules as JavaScript") {
   const auto root = webRoot();
   for (const auto& [path, type] : std::vector<std::pair<std::string, std::string>>{
            {"/", "text/html; charset=utf-8"},
