@@ -6,7 +6,7 @@ const field = (page, label) => page.getByLabel(label, { exact: true });
 const diffCell = (page, name, side) => page.locator(`table.diff tr[data-field="${name}"] td.${side}`).textContent();
 
 scenario('a concurrent edit shows both versions field by field; Overwrite sends mine on the new version',
-  async ({ page, api }) => {
+  async ({ page, api, shot }) => {
     const ada = await api.create({ name: 'Ada Lovelace', phone: '+44 20 7946 0000', email: 'ada@example.com' });
     await page.goto('/');
     await page.getByRole('button', { name: 'Edit Ada Lovelace' }).click();
@@ -23,6 +23,7 @@ scenario('a concurrent edit shows both versions field by field; Overwrite sends 
     assert.doesNotMatch(await page.locator('table.diff tr[data-field="name"] th').textContent(), /changed/);
     assert.equal(await field(page, 'Name').inputValue(), 'Ada King', 'the input is still there');
     assert.equal((await api.get(ada.id)).name, 'Ada Lovelace', 'nothing saved yet');
+    await shot('customer-conflict');
 
     await page.getByRole('button', { name: 'Overwrite with mine' }).click();
     await page.getByRole('link', { name: 'Ada King' }).waitFor();

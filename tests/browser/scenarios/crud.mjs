@@ -43,8 +43,8 @@ scenario('create, edit, delete, search and page through customers', async ({ pag
   await eventually(async () => (await rowCount(page)) === 1, { message: 'one search result' });
   assert.match(page.url(), /[?&]q=Customer(\+|%20)07/);
   await page.getByRole('button', { name: 'Delete Customer 07' }).click();
-  await page.getByRole('dialog', { name: 'Delete Customer 07?' }).waitFor();
-  await page.getByRole('button', { name: 'Delete customer' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete Customer 07?' });
+  await dialog.getByRole('button', { name: 'Delete customer' }).click();
   await page.getByText('No customer matches “Customer 07”.').waitFor();
   assert.equal((await api.list()).items.length, 24);
 });

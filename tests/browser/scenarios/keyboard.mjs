@@ -44,6 +44,7 @@ scenario('Edit moves focus to the form, Escape cancels, row buttons are named, t
     await api.create({ name: 'Alice Smith', phone: '555 0100', email: 'alice@example.com' });
     await api.create({ name: 'Bob Jones', phone: '555 0101', email: 'bob@example.com' });
     await page.goto('/');
+    await page.getByRole('link', { name: 'Bob Jones' }).waitFor();
     for (const name of ['Edit Alice Smith', 'Delete Alice Smith', 'Edit Bob Jones', 'Delete Bob Jones']) {
       assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
     }

@@ -73,7 +73,10 @@ export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens }
       'TRUNCATE customers, outbox, idempotency_keys RESTART IDENTITY CASCADE'),
     async stop() {
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15000))]);
+      // At most 15 s for a clean stop; the timer must not keep Node alive after it.
+      let timer;
+      await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, 15000); })]);
+      clearTimeout(timer);
       await psql(`${base}/postgres`, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     },
   };
