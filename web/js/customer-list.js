@@ -11,6 +11,11 @@ import { sorts, urlOf } from './url-state.js';
 
 export const pageSize = 20;
 
+// An e-mail address that wraps before "@" and "." rather than mid-word.
+function breakable(email) {
+  return email.split(/(?=[@.])/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
+}
+
 // Where each page starts, per search and sort, so Previous can go back
 // without a reverse query: trails.get('ada|name')[3] is page 3's cursor.
 const trails = new Map();
@@ -192,7 +197,7 @@ export class CustomerList {
         h('a', { class: 'customer-link', href: urlOf({ ...this.state, customer: id }), dataset: { id } },
           name)),
       h('td', { class: 'col-phone', 'data-label': 'Phone' }, customer.phone),
-      h('td', { class: 'col-email', 'data-label': 'E-mail' }, customer.email),
+      h('td', { class: 'col-email', 'data-label': 'E-mail' }, breakable(customer.email)),
       h('td', { class: 'col-updated', 'data-label': 'Updated' }, timeElement(customer.updated_on)),
       h('td', { class: 'col-actions' }, h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'small', 'aria-label': `Edit ${name}`,
