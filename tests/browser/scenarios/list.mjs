@@ -118,16 +118,25 @@ scenario('after an edit the list stays on its page', async ({ page, api }) => {
   assert.equal(await rowCount(page), 5);
 });
 
-scenario('the list refreshes by itself without disturbing an edit', async ({ page, api }) => {
-  await api.seed(2);
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Edit Customer 01' }).click();
-  const name = page.getByLabel('Name', { exact: true });
-  await name.fill('Half-typed new na');
-  await api.create({ name: 'Fresh Face', phone: '555 0199', email: 'fresh@example.com' });
-  await page.getByRole('link', { name: 'Fresh Face' }).waitFor({ timeout: 9000 });
-  assert.equal(await name.inputValue(), 'Half-typed new na');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'name');
-  assert.equal(await page.locator('#form-title').textContent(), 'Edit Customer 01');
-  assert.equal(await page.locator('#list-summary').textContent(), 'Showing 1–3 of 3 customers');
-});
+scenario('the list refreshes by itself without disturbing an edit or the scroll position',
+  async ({ page, api }) => {
+    await api.seed(19);
+    await page.goto('/');
+    const edit = page.getByRole('button', { name: 'Edit Customer 01' });
+    await edit.scrollIntoViewIfNeeded();
+    await edit.click();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    assert.ok(scrolled > 0, 'the last row is below the fold');
+    const name = page.getByLabel('Name', { exact: true });
+    await name.fill('Half-typed new na');
+    await api.create({ name: 'Fresh Face', phone: '555 0199', email: 'fresh@example.com' });
+    await page.getByRole('link', { name: 'Fresh Face' }).waitFor({ timeout: 9000 });
+    assert.equal(await name.inputValue(), 'Half-typed new na');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'name');
+    assert.equal(await page.locator('#form-title').textContent(), 'Edit Customer 01');
+    assert.equal(await page.locator('#list-summary').textContent(), 'Showing 1–20 of 20 customers');
+    // Not thrown back to the top; the row being edited is still in view.
+    assert.ok(await page.evaluate(() => window.scrollY) >= scrolled);
+    const box = await edit.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= page.viewportSize().height, 'the edited row is in view');
+  });
