@@ -1,6 +1,7 @@
 #include "api/event_history.hpp"
 
 #include "core/json/codec.hpp"
+#include "core/json/fields.hpp"
 
 namespace api {
 
@@ -8,28 +9,9 @@ using core::domain::Customer;
 
 namespace {
 
-void writeTimestamp(core::json::Writer& w, const char* key,
-                    const std::optional<core::domain::Timestamp>& at) {
-  w.Key(key);
-  if (at) {
-    w.String(core::domain::formatIso8601(*at).c_str());
-  } else {
-    w.Null();
-  }
-}
-
-void writeText(core::json::Writer& w, const char* key, const std::string& text) {
-  w.Key(key);
-  if (text.empty()) {
-    w.Null();
-  } else {
-    w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  }
-}
-
 void writeDelivery(core::json::Writer& w, const Delivery& d) {
-  writeTimestamp(w, "committed_at", d.committed_at);
-  writeTimestamp(w, "published_at", d.published_at);
+  core::json::writeOptionalTimestamp(w, "committed_at", d.committed_at);
+  core::json::writeOptionalTimestamp(w, "published_at", d.published_at);
   w.Key("partition");
   d.partition ? w.Int(*d.partition) : w.Null();
   w.Key("offset");
@@ -38,7 +20,7 @@ void writeDelivery(core::json::Writer& w, const Delivery& d) {
   w.String(deliveryState(d).c_str());
   w.Key("delivery_attempts");
   w.Int(d.attempts);
-  writeText(w, "delivery_error", d.last_error);
+  core::json::writeTextOrNull(w, "delivery_error", d.last_error);
 }
 
 void writeCustomerOrNull(core::json::Writer& w, const char* key,
@@ -55,14 +37,14 @@ void writeEmail(core::json::Writer& w, const EmailRecord& e, bool log_known) {
   w.StartObject();
   w.Key("outbox_id");
   w.Int64(e.outbox_id);
-  writeText(w, "event_id", e.event_id);
+  core::json::writeTextOrNull(w, "event_id", e.event_id);
   writeDelivery(w, e.delivery);
   w.Key("state");
   w.String(emailState(e, log_known).c_str());
   w.Key("attempts");
   e.log_status ? w.Int(e.log_attempts) : w.Null();
-  writeText(w, "error", e.log_error);
-  writeTimestamp(w, "handled_at", e.log_updated_at);
+  core::json::writeTextOrNull(w, "error", e.log_error);
+  core::json::writeOptionalTimestamp(w, "handled_at", e.log_updated_at);
   w.EndObject();
 }
 
@@ -109,8 +91,8 @@ std::string encodeHistory(std::int64_t customer_id, const std::vector<HistoryEve
     w.StartObject();
     w.Key("outbox_id");
     w.Int64(e.outbox_id);
-    writeText(w, "event_id", e.event_id);
-    writeText(w, "event_type", e.event_type);
+    core::json::writeTextOrNull(w, "event_id", e.event_id);
+    core::json::writeTextOrNull(w, "event_type", e.event_type);
     w.Key("version");
     w.Int(e.version);
     writeDelivery(w, e.delivery);
@@ -120,7 +102,7 @@ std::string encodeHistory(std::int64_t customer_id, const std::vector<HistoryEve
     w.StartArray();
     for (const auto& field : changedFields(e.before, e.after)) w.String(field.c_str());
     w.EndArray();
-    writeText(w, "payload_error", e.payload_error);
+    core::json::writeTextOrNull(w, "payload_error", e.payload_error);
     w.Key("emails");
     w.StartArray();
     for (const auto& email : e.emails) writeEmail(w, email, log_known);

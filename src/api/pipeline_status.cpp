@@ -1,31 +1,13 @@
 #include "api/pipeline_status.hpp"
 
 #include "core/json/codec.hpp"
+#include "core/json/fields.hpp"
 
 namespace api {
 
 namespace {
 
 using core::metrics::Sample;
-
-void writeTimestamp(core::json::Writer& w, const char* key,
-                    const std::optional<core::domain::Timestamp>& at) {
-  w.Key(key);
-  if (at) {
-    w.String(core::domain::formatIso8601(*at).c_str());
-  } else {
-    w.Null();
-  }
-}
-
-void writeNumber(core::json::Writer& w, const char* key, const std::optional<double>& value) {
-  w.Key(key);
-  if (value) {
-    w.Double(*value);
-  } else {
-    w.Null();
-  }
-}
 
 // A metric's sum over every source, or nothing when no source has it (its
 // process is not configured or never answered).
@@ -43,7 +25,7 @@ void writeOutbox(core::json::Writer& w, const OutboxStatus& outbox) {
   w.Double(outbox.oldest_unpublished_age_seconds);
   w.Key("parked");
   w.Int64(outbox.parked);
-  writeTimestamp(w, "last_published_at", outbox.last_published_at);
+  core::json::writeOptionalTimestamp(w, "last_published_at", outbox.last_published_at);
   w.EndObject();
   w.Key("relay_leader");
   if (outbox.leader) {
@@ -52,7 +34,7 @@ void writeOutbox(core::json::Writer& w, const OutboxStatus& outbox) {
     w.Int(outbox.leader->pid);
     w.Key("client");
     w.String(outbox.leader->client.c_str());
-    writeTimestamp(w, "since", outbox.leader->since);
+    core::json::writeOptionalTimestamp(w, "since", outbox.leader->since);
     w.EndObject();
   } else {
     w.Null();
@@ -70,9 +52,8 @@ void writeSources(core::json::Writer& w, const PipelineFigures& figures) {
     w.String(s.source.url.c_str());
     w.Key("up");
     w.Bool(s.up);
-    w.Key("error");
-    s.error.empty() ? w.Null() : w.String(s.error.c_str());
-    writeTimestamp(w, "scraped_at", s.scraped_at);
+    core::json::writeTextOrNull(w, "error", s.error);
+    core::json::writeOptionalTimestamp(w, "scraped_at", s.scraped_at);
     w.EndObject();
   }
   w.EndArray();
@@ -81,23 +62,25 @@ void writeSources(core::json::Writer& w, const PipelineFigures& figures) {
 void writeFigures(core::json::Writer& w, const std::vector<Sample>& m) {
   w.Key("relay");
   w.StartObject();
-  writeNumber(w, "published_total", metric(m, "outbox_published_total"));
-  writeNumber(w, "leader", metric(m, "outbox_leader"));
+  core::json::writeOptionalNumber(w, "published_total", metric(m, "outbox_published_total"));
+  core::json::writeOptionalNumber(w, "leader", metric(m, "outbox_leader"));
   w.EndObject();
   w.Key("replication");
   w.StartObject();
-  writeNumber(w, "lag", metric(m, "replication_consumer_lag"));
-  writeNumber(w, "applied_total", metric(m, "replication_events_applied_total"));
-  writeNumber(w, "dead_lettered_total", metric(m, "replication_events_dead_lettered_total"));
+  core::json::writeOptionalNumber(w, "lag", metric(m, "replication_consumer_lag"));
+  core::json::writeOptionalNumber(w, "applied_total",
+                                  metric(m, "replication_events_applied_total"));
+  core::json::writeOptionalNumber(w, "dead_lettered_total",
+                                  metric(m, "replication_events_dead_lettered_total"));
   w.EndObject();
   w.Key("email");
   w.StartObject();
-  writeNumber(w, "sent_total", metric(m, "notification_sent_total"));
-  writeNumber(w, "failed_total", metric(m, "notification_failed_total"));
-  writeNumber(w, "retried_total", metric(m, "notification_retried_total"));
-  writeNumber(w, "in_flight", metric(m, "notification_events_in_flight"));
+  core::json::writeOptionalNumber(w, "sent_total", metric(m, "notification_sent_total"));
+  core::json::writeOptionalNumber(w, "failed_total", metric(m, "notification_failed_total"));
+  core::json::writeOptionalNumber(w, "retried_total", metric(m, "notification_retried_total"));
+  core::json::writeOptionalNumber(w, "in_flight", metric(m, "notification_events_in_flight"));
   // Events on the notification and retry topics not handled yet.
-  writeNumber(w, "backlog", metric(m, "notification_consumer_lag"));
+  core::json::writeOptionalNumber(w, "backlog", metric(m, "notification_consumer_lag"));
   w.EndObject();
 }
 
@@ -110,11 +93,11 @@ void writeSeries(core::json::Writer& w, const PipelineFigures& figures) {
   w.StartArray();
   for (const auto& p : figures.points) {
     w.StartObject();
-    writeTimestamp(w, "at", p.at);
+    core::json::writeOptionalTimestamp(w, "at", p.at);
     w.Key("published_per_second");
     w.Double(p.published_per_second);
-    writeNumber(w, "commit_to_ack_p50_ms", p.commit_to_ack_p50_ms);
-    writeNumber(w, "commit_to_ack_p99_ms", p.commit_to_ack_p99_ms);
+    core::json::writeOptionalNumber(w, "commit_to_ack_p50_ms", p.commit_to_ack_p50_ms);
+    core::json::writeOptionalNumber(w, "commit_to_ack_p99_ms", p.commit_to_ack_p99_ms);
     w.Key("emails_per_second");
     w.Double(p.emails_per_second);
     w.Key("replication_lag");
@@ -131,7 +114,7 @@ std::string encodePipelineStatus(const OutboxStatus& outbox, const PipelineFigur
   rapidjson::StringBuffer buffer;
   core::json::Writer w(buffer);
   w.StartObject();
-  writeTimestamp(w, "generated_at", core::domain::Timestamp::now());
+  core::json::writeOptionalTimestamp(w, "generated_at", core::domain::Timestamp::now());
   writeOutbox(w, outbox);
   writeSources(w, figures);
   writeFigures(w, figures.latest);
