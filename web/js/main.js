@@ -8,7 +8,8 @@
 
 import { askForToken, currentToken, forgetToken, onTokenChange } from './auth.js';
 import { deleteWithUndo } from './customer-actions.js';
-import { CustomerDetails } from './customer-details.js';
+import { CustomerDetails, detailsSections } from './customer-details.js';
+import { CustomerHistory } from './customer-history.js';
 import { CustomerForm } from './customer-form.js';
 import { CustomerList } from './customer-list.js';
 import { dialogOpen } from './dialog.js';
@@ -55,6 +56,7 @@ const callbacks = {
   onCustomers: (items) => items.forEach((customer) => form.noticeCurrent(customer)),
 };
 
+detailsSections.push(new CustomerHistory());
 const details = new CustomerDetails(callbacks);
 const list = new CustomerList(callbacks);
 const views = [details, list];
