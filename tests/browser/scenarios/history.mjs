@@ -30,6 +30,13 @@ scenario('the event history shows created, updated and deleted with the right di
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByRole('heading', { name: 'Ada King', level: 2 }).waitFor();
   await eventually(async () => (await events(page).count()) === 2, { message: 'two events after edit' });
+  // The picture for docs/: the toasts closed, the history in view.
+  const dismiss = page.locator('#toasts button.dismiss');
+  await eventually(async () => {
+    if (await dismiss.count()) await dismiss.first().click({ timeout: 500 });
+    return (await dismiss.count()) === 0;
+  }, { message: 'the toasts dismissed' });
+  await page.locator('#history-title').evaluate((title) => title.scrollIntoView());
   await shot('customer-history');
 
   // Newest first: updated, then created.
