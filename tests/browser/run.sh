@@ -5,15 +5,16 @@
 # it under the label "browser" inside setup/run-tests.sh; by hand:
 #   source var/test/env   # after setup/test-startup.sh
 #   tests/browser/run.sh build/sanitize/src/api/customer-api build/sanitize/src/admin/pipeline-admin \
-#       [node --test arguments, e.g. --test-name-pattern=conflict]
+#       build/sanitize/src/outbox/outbox-relay [node --test arguments, e.g. --test-name-pattern=conflict]
 # Screenshots of every scenario go to var/screenshots/ (SCREENSHOT_DIR).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-[ $# -ge 2 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
 CUSTOMER_API_BIN=$(realpath "$1")
 PIPELINE_ADMIN_BIN=$(realpath "$2")
-export CUSTOMER_API_BIN PIPELINE_ADMIN_BIN
-shift 2
+OUTBOX_RELAY_BIN=$(realpath "$3")
+export CUSTOMER_API_BIN PIPELINE_ADMIN_BIN OUTBOX_RELAY_BIN
+shift 3
 
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ ! -x "$CHROMIUM" ]; then

@@ -12,6 +12,8 @@ import './scenarios/conflict.mjs';
 import './scenarios/layout.mjs';
 import './scenarios/keyboard.mjs';
 import './scenarios/errors.mjs';
+import './scenarios/history.mjs';
+import './scenarios/pipeline.mjs';
 import { closeWorld } from './support/scenario.mjs';
 
 after(closeWorld);

@@ -8,7 +8,9 @@ import { longTime, relativeTime, timeElement } from './format.js';
 import { alertError } from './notify.js';
 import { urlOf } from './url-state.js';
 
-// { render(customer, container) } each; called after every load of the customer.
+// { update(id, customer, container) } each; called after every load of the
+// customer (customer null when it does not exist or was deleted). A section
+// keeps its own element in `container` and re-renders only what changed.
 export const detailsSections = [];
 
 export class CustomerDetails {
@@ -72,11 +74,14 @@ export class CustomerDetails {
       if (this.id !== id) return;
       this.render(data);
       this.callbacks.onCustomers([data]);
+      this.updateSections(id, data);
     } catch (error) {
       if (error.name === 'AbortError') return;
       if (!(error instanceof ApiError)) throw error;
-      if (error.status === 404) this.renderMissing(id);
-      else if (!quiet) alertError(`Could not load customer ${id}. ${error.message}`);
+      if (error.status === 404) {
+        this.renderMissing(id);
+        this.updateSections(id, null);
+      } else if (!quiet) alertError(`Could not load customer ${id}. ${error.message}`);
     } finally {
       if (this.controller === controller) this.controller = null;
       if (focus && this.id === id) $('#details-title').focus({ preventScroll: false });
@@ -119,9 +124,12 @@ export class CustomerDetails {
         h('button', { type: 'button', class: 'danger-quiet', id: 'details-delete',
           'aria-label': `Delete ${customer.name}`,
           onclick: () => this.callbacks.onDelete(this.customer) }, 'Delete')));
-    const extras = $('#details-extras');
-    for (const section of detailsSections) section.render(customer, extras);
     document.title = `${customer.name} · Customers`;
+  }
+
+  updateSections(id, customer) {
+    const extras = $('#details-extras');
+    for (const section of detailsSections) section.update(id, customer, extras);
   }
 
   renderTimesOnly() {

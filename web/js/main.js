@@ -3,15 +3,16 @@
 // A view is an object with matches(state), show(state), hide(), refresh()
 // (the timer's; skipped while a load runs) and reload() (after a change made
 // here); the first whose matches() accepts the URL's state is shown.
-// The customer list is the fallback. Later views (the pipeline panel) are
-// one more entry in `views`.
+// The customer list is the fallback; the pipeline panel is ?view=pipeline.
 
 import { askForToken, currentToken, forgetToken, onTokenChange } from './auth.js';
 import { deleteWithUndo } from './customer-actions.js';
-import { CustomerDetails } from './customer-details.js';
+import { CustomerDetails, detailsSections } from './customer-details.js';
+import { CustomerHistory } from './customer-history.js';
 import { CustomerForm } from './customer-form.js';
 import { CustomerList } from './customer-list.js';
 import { dialogOpen } from './dialog.js';
+import { PipelinePanel } from './pipeline-panel.js';
 import { $, show } from './dom.js';
 import { readState, writeState } from './url-state.js';
 
@@ -55,16 +56,25 @@ const callbacks = {
   onCustomers: (items) => items.forEach((customer) => form.noticeCurrent(customer)),
 };
 
+detailsSections.push(new CustomerHistory());
 const details = new CustomerDetails(callbacks);
 const list = new CustomerList(callbacks);
-const views = [details, list];
+const pipeline = new PipelinePanel();
+const views = [pipeline, details, list];
 
 function render() {
   const state = readState();
   const next = views.find((view) => view.matches(state));
   for (const view of views) if (view !== next) view.hide();
   active = next;
-  if (next !== details) document.title = 'Customers';
+  if (next === list || (next === details && document.title.startsWith('Pipeline'))) {
+    document.title = 'Customers';
+  }
+  const current = next === pipeline ? '#nav-pipeline' : '#nav-customers';
+  for (const link of document.querySelectorAll('.app-nav a')) {
+    if (link.matches(current)) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
   next.show(state);
 }
 
@@ -94,10 +104,18 @@ $('#forget-token').addEventListener('click', async () => {
   if (await askForToken('Enter the API token. It is kept for this browser tab only.')) render();
 });
 
-$('#home-link').addEventListener('click', (event) => {
-  if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+const plainClick = (event) => event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+for (const selector of ['#home-link', '#nav-customers']) {
+  $(selector).addEventListener('click', (event) => {
+    if (!plainClick(event)) return;
+    event.preventDefault();
+    navigate({ q: '', sort: 'newest', page: 1, after: null, customer: null, view: null });
+  });
+}
+$('#nav-pipeline').addEventListener('click', (event) => {
+  if (!plainClick(event)) return;
   event.preventDefault();
-  navigate({ q: '', sort: 'newest', page: 1, after: null, customer: null });
+  navigate({ customer: null, view: 'pipeline' });
 });
 
 window.addEventListener('popstate', render);

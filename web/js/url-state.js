@@ -3,7 +3,9 @@
 //   q, sort       the list's search and order
 //   page, after   the list's page number and where it starts (a keyset cursor)
 //   customer      the customer whose details are open
-// Later views add their own parameter (e.g. view=pipeline) the same way.
+//   view          another view than the customers: "pipeline" (the panel)
+
+export const otherViews = ['pipeline'];
 
 export const sorts = {
   newest: { order: 'newest', label: 'Newest first' },
@@ -26,6 +28,7 @@ export function readState(search = window.location.search) {
     page: page > 1 && after ? page : 1,
     after: page > 1 ? after : null,
     customer: positiveInteger(params.get('customer')),
+    view: otherViews.includes(params.get('view')) ? params.get('view') : null,
   };
 }
 
@@ -38,6 +41,7 @@ export function urlOf(state) {
     params.set('after', state.after);
   }
   if (state.customer) params.set('customer', String(state.customer));
+  if (state.view) params.set('view', state.view);
   const query = params.toString();
   return `${window.location.pathname}${query ? `?${query}` : ''}`;
 }

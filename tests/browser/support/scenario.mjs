@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { apiClient } from './api-client.mjs';
-import { projectRoot, startApi } from './stack.mjs';
+import { createTopics, freePort, projectRoot, startApi, startRelay } from './stack.mjs';
 
 export const token = 'browser-test-token';
 export const screenshotDir = process.env.SCREENSHOT_DIR || path.join(projectRoot, 'var/screenshots');
@@ -45,10 +45,40 @@ export function world() {
   return worldPromise;
 }
 
+// The pipeline panel's API, started only when a scenario asks for it: its
+// own Kafka topics (unique names), and --pipeline-metrics pointing at the
+// port an outbox-relay of the scenario's own will serve /metrics on
+// (startRelay(); nothing publishes until the scenario starts it).
+let pipelinePromise = null;
+
+async function startPipeline() {
+  const relayBinary = process.env.OUTBOX_RELAY_BIN;
+  const adminBinary = process.env.PIPELINE_ADMIN_BIN;
+  if (!relayBinary) throw new Error('OUTBOX_RELAY_BIN must name the built outbox-relay (tests/browser/run.sh sets it)');
+  const unique = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+  const topics = [`browser-crud-${unique}`, `browser-email-${unique}`];
+  const metricsPort = await freePort();
+  await createTopics(adminBinary, topics);
+  const api = await startApi({
+    name: 'pipeline',
+    apiBinary: process.env.CUSTOMER_API_BIN,
+    adminBinary,
+    webRoot: process.env.WEB_ROOT || path.join(projectRoot, 'web'),
+    extraArgs: ['--crud-topic', topics[0], '--notification-topic', topics[1],
+      '--pipeline-metrics', `outbox-relay=http://127.0.0.1:${metricsPort}/metrics`],
+  });
+  api.startRelay = () => startRelay({ relayBinary, databaseUrl: api.databaseUrl, metricsPort });
+  return api;
+}
+
 export async function closeWorld() {
-  if (!worldPromise) return;
-  const { browser, open, guarded } = await worldPromise;
-  await Promise.allSettled([browser.close(), open.stop(), guarded.stop()]);
+  const stops = [];
+  if (pipelinePromise) stops.push(pipelinePromise.then((api) => api.stop()));
+  if (worldPromise) {
+    const { browser, open, guarded } = await worldPromise;
+    stops.push(browser.close(), open.stop(), guarded.stop());
+  }
+  await Promise.allSettled(stops);
 }
 
 const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
@@ -76,12 +106,15 @@ export async function eventually(check, { timeout = 5000, interval = 50, message
 // scenario(name, async ({ page, api, shot, url }) => …, options)
 //   viewport        desktop (default) or phone
 //   auth            true: the API that asks for a bearer token
+//   pipeline        true: the API with its own topics and --pipeline-metrics;
+//                   the body gets `server.startRelay()`
 //   httpErrors      statuses the scenario provokes on purpose (e.g. [412])
 //   networkFailures true when the scenario cuts requests off on purpose
 export function scenario(name, body, options = {}) {
   test(name, { timeout: options.timeout ?? 45000 }, async () => {
     const { browser, open, guarded } = await world();
-    const server = options.auth ? guarded : open;
+    if (options.pipeline) pipelinePromise ||= startPipeline();
+    const server = options.pipeline ? await pipelinePromise : options.auth ? guarded : open;
     await server.reset();
     const context = await browser.newContext({
       viewport: options.viewport || desktop,
@@ -115,6 +148,7 @@ export function scenario(name, body, options = {}) {
         api: apiClient(server.url, options.auth ? token : ''),
         shot,
         url: server.url,
+        server,
       });
     } finally {
       await shot(name).catch(() => {});

@@ -4,6 +4,7 @@
 // the env file that setup/test-startup.sh writes).
 
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,8 +35,51 @@ function psql(url, sql) {
   return run('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]);
 }
 
-// Starts customer-api; `tokens` ("name:token,…") turns bearer auth on.
-export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens }) {
+// A port free right now (the relay's --metrics-address needs a number, and
+// the API must know it before the relay starts).
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Creates Kafka topics of unique names on the test stack (KAFKA_BROKERS).
+export async function createTopics(adminBinary, topics) {
+  const brokers = requiredEnv('KAFKA_BROKERS');
+  await run(adminBinary, ['create-topics', '--brokers', brokers,
+    ...topics.flatMap((topic) => ['--topic', topic])]);
+  return brokers;
+}
+
+// Starts outbox-relay on `databaseUrl`, its /metrics on 127.0.0.1:metricsPort.
+export function startRelay({ relayBinary, databaseUrl, metricsPort }) {
+  const brokers = requiredEnv('KAFKA_BROKERS');
+  const child = spawn(relayBinary, ['--database-url', databaseUrl, '--brokers', brokers,
+    '--metrics-address', `127.0.0.1:${metricsPort}`, '--log-level', 'warn'],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (chunk) => { log += chunk; });
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  return {
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      let timer;
+      await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, 15000); })]);
+      clearTimeout(timer);
+    },
+  };
+}
+
+// Starts customer-api; `tokens` ("name:token,…") turns bearer auth on;
+// `extraArgs` are more flags (topics, --pipeline-metrics).
+export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens, extraArgs = [] }) {
   const base = requiredEnv('PG_URL_BASE');
   const database = `browser_${name}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
   const databaseUrl = `${base}/${database}`;
@@ -45,6 +89,7 @@ export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens }
   const args = ['--database-url', databaseUrl, '--listen', '127.0.0.1:0', '--web-root', webRoot,
     '--access-log', 'off'];
   if (tokens) args.push('--auth-tokens', tokens);
+  args.push(...extraArgs);
   const child = spawn(apiBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const exited = new Promise((resolve) => child.on('close', resolve));
@@ -67,6 +112,7 @@ export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens }
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    databaseUrl,
     log: () => log,
     // Every scenario starts from an empty database with ids from 1.
     reset: () => psql(databaseUrl,
