@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { apiClient } from './api-client.mjs';
-import { createTopics, freePort, projectRoot, startApi, startRelay } from './stack.mjs';
+import { createTopics, deleteTopics, freePort, projectRoot, startApi, startRelay } from './stack.mjs';
 
 export const token = 'browser-test-token';
 export const screenshotDir = process.env.SCREENSHOT_DIR || path.join(projectRoot, 'var/screenshots');
@@ -67,7 +67,17 @@ async function startPipeline() {
     extraArgs: ['--crud-topic', topics[0], '--notification-topic', topics[1],
       '--pipeline-metrics', `outbox-relay=http://127.0.0.1:${metricsPort}/metrics`],
   });
-  api.startRelay = () => startRelay({ relayBinary, databaseUrl: api.databaseUrl, metricsPort });
+  api.startRelay = () => {
+    api.relay = startRelay({ relayBinary, databaseUrl: api.databaseUrl, metricsPort });
+    return api.relay;
+  };
+  // The relay (a producer) and the API go first, then their topics.
+  const stopApi = api.stop.bind(api);
+  api.stop = async () => {
+    if (api.relay) await api.relay.stop();
+    await stopApi();
+    await deleteTopics(adminBinary, topics);
+  };
   return api;
 }
 

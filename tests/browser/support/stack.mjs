@@ -56,6 +56,12 @@ export async function createTopics(adminBinary, topics) {
   return brokers;
 }
 
+// Deletes them again (the scenario's own: nothing else reads them).
+export async function deleteTopics(adminBinary, topics) {
+  await run(adminBinary, ['delete-topics', '--brokers', requiredEnv('KAFKA_BROKERS'),
+    ...topics.flatMap((topic) => ['--topic', topic])]);
+}
+
 // Starts outbox-relay on `databaseUrl`, its /metrics on 127.0.0.1:metricsPort.
 export function startRelay({ relayBinary, databaseUrl, metricsPort }) {
   const brokers = requiredEnv('KAFKA_BROKERS');
