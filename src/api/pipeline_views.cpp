@@ -113,9 +113,23 @@ PipelineViews::~PipelineViews() = default;
 
 core::Result<PipelineViews::History> PipelineViews::history(std::int64_t customer_id,
                                                             std::size_t limit) {
+  auto read = readHistory(customer_id, limit);
+  if (!read) return read;
+  // After the customers connection went back to the pool: the worker's
+  // database may be slow or away, and the API's requests need that pool.
+  std::vector<EmailRecord*> emails;
+  for (auto& e : read->events) {
+    for (auto& email : e.emails) emails.push_back(&email);
+  }
+  read->emails_known = readEmailLog(emails);
+  return read;
+}
+
+core::Result<PipelineViews::History> PipelineViews::readHistory(std::int64_t customer_id,
+                                                                std::size_t limit) {
   auto lease = customers_.acquire();
   if (!lease) return lease.error();
-  auto read = core::db::guarded([&]() -> core::Result<History> {
+  return core::db::guarded([&]() -> core::Result<History> {
     pqxx::read_transaction tx(**lease);  // one snapshot for both queries
     History history;
     for (const auto& r :
@@ -137,13 +151,6 @@ core::Result<PipelineViews::History> PipelineViews::history(std::int64_t custome
     }
     return history;
   });
-  if (!read) return read;
-  std::vector<EmailRecord*> emails;
-  for (auto& e : read->events) {
-    for (auto& email : e.emails) emails.push_back(&email);
-  }
-  read->emails_known = readEmailLog(emails);
-  return read;
 }
 
 core::Result<OutboxStatus> PipelineViews::outbox() {

@@ -48,6 +48,8 @@ class PipelineViews {
   PipelineFigures figures() const { return monitor_.figures(); }
 
  private:
+  // The outbox part of history(), on a pooled customers connection.
+  core::Result<History> readHistory(std::int64_t customer_id, std::size_t limit);
   // Fills the log columns of `emails`; false when the log cannot be read.
   bool readEmailLog(std::vector<EmailRecord*>& emails);
 

@@ -1,7 +1,7 @@
 // What goes wrong between the browser and the API: bodies that are not
 // JSON, and an API that asks for a bearer token.
 
-import { assert, eventually, scenario, token } from '../support/scenario.mjs';
+import { assert, createThroughForm, eventually, scenario, token } from '../support/scenario.mjs';
 
 const isCustomers = (url) => new URL(url).pathname === '/api/customers';
 
@@ -21,10 +21,7 @@ scenario('an error body that is not JSON is shown as a readable alert in view', 
   const viewport = page.viewportSize();
   assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, 'the alert is in view');
 
-  await page.getByLabel('Name', { exact: true }).fill('Nina Proxy');
-  await page.getByLabel('Phone', { exact: true }).fill('555 0100');
-  await page.getByLabel('E-mail', { exact: true }).fill('nina@example.com');
-  await page.getByRole('button', { name: 'Create customer' }).click();
+  await createThroughForm(page, { name: 'Nina Proxy', phone: '555 0100', email: 'nina@example.com' });
   const formError = page.locator('#form-error');
   await formError.waitFor();
   assert.match(await formError.textContent(), /^Not saved\. The server answered 503( Service Unavailable)?: upstream timed out\.$/);
@@ -49,10 +46,7 @@ scenario('with bearer-token auth on, the UI asks for a token, keeps it for the t
     await page.getByRole('link', { name: 'Tess Token' }).waitFor();
     assert.equal(await page.locator('#auth-status').isVisible(), true);
 
-    await page.getByLabel('Name', { exact: true }).fill('Nina Newtoken');
-    await page.getByLabel('Phone', { exact: true }).fill('555 0101');
-    await page.getByLabel('E-mail', { exact: true }).fill('nina@example.com');
-    await page.getByRole('button', { name: 'Create customer' }).click();
+    await createThroughForm(page, { name: 'Nina Newtoken', phone: '555 0101', email: 'nina@example.com' });
     await page.getByRole('link', { name: 'Nina Newtoken' }).waitFor();
     assert.equal((await api.list()).items.length, 2);
 

@@ -168,4 +168,12 @@ export function scenario(name, body, options = {}) {
   });
 }
 
+// Fills the new-customer form and submits it.
+export async function createThroughForm(page, { name, phone, email }) {
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Phone', { exact: true }).fill(phone);
+  await page.getByLabel('E-mail', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Create customer' }).click();
+}
+
 export { assert };
