@@ -59,6 +59,25 @@ std::optional<HttpResponse> requireJson(const HttpRequest& request, bool merge_p
                            (type ? ", not " + *type : ""));
 }
 
+// "next_cursor" and "next" (or "prev_cursor" and "prev"): the cursor to pass
+// back and the whole path of that page, both null at the end of the list.
+void writePageLink(core::json::Writer& w, const ListQuery& query,
+                   const std::optional<ListCursor>& cursor, ListDirection direction) {
+  const bool after = direction == ListDirection::kAfter;
+  w.Key(after ? "next_cursor" : "prev_cursor");
+  if (!cursor) {
+    w.Null();
+    w.Key(after ? "next" : "prev");
+    w.Null();
+    return;
+  }
+  const std::string encoded = encodeCursor(query.order, *cursor);
+  w.String(encoded.c_str(), static_cast<rapidjson::SizeType>(encoded.size()));
+  const std::string link = pageLink(query, *cursor, direction);
+  w.Key(after ? "next" : "prev");
+  w.String(link.c_str(), static_cast<rapidjson::SizeType>(link.size()));
+}
+
 }  // namespace
 
 HttpResponse CustomerHandlers::list(const HttpRequest& request) {
@@ -79,18 +98,8 @@ HttpResponse CustomerHandlers::list(const HttpRequest& request) {
   w.Uint64(query.limit);
   w.Key("order");
   w.String(orderName(query.order));
-  w.Key("next_cursor");
-  if (page->next_cursor) {
-    const std::string cursor = encodeCursor(query.order, *page->next_cursor);
-    w.String(cursor.c_str(), static_cast<rapidjson::SizeType>(cursor.size()));
-    const std::string next = nextLink(query, *page->next_cursor);
-    w.Key("next");
-    w.String(next.c_str(), static_cast<rapidjson::SizeType>(next.size()));
-  } else {
-    w.Null();
-    w.Key("next");
-    w.Null();
-  }
+  writePageLink(w, query, page->next_cursor, ListDirection::kAfter);
+  writePageLink(w, query, page->prev_cursor, ListDirection::kBefore);
   if (page->total) {
     w.Key("total");
     w.Uint64(page->total->count);

@@ -70,10 +70,20 @@ ParsedListQuery parseListQuery(const HttpRequest& request) {
       errors["order"] = "must be newest, id, name or name_desc";
     }
   }
-  // The cursor belongs to an order, so it is read once the order is known.
-  if (auto cursor = request.param("cursor"); cursor && !cursor->empty() && !errors.count("order")) {
-    query.cursor = decodeCursor(query.order, *cursor);
-    if (!query.cursor) errors["cursor"] = "is not a cursor this API returned for this order";
+  // A cursor belongs to an order, so it is read once the order is known.
+  const auto cursor = request.param("cursor");
+  const auto before = request.param("before");
+  if (cursor && !cursor->empty() && before && !before->empty()) {
+    errors["before"] =
+        "cannot be combined with cursor: a page is read after one or before the other";
+  } else if (!errors.count("order")) {
+    const bool backward = before && !before->empty();
+    if (backward || (cursor && !cursor->empty())) {
+      const char* field = backward ? "before" : "cursor";
+      query.cursor = decodeCursor(query.order, backward ? *before : *cursor);
+      query.direction = backward ? ListDirection::kBefore : ListDirection::kAfter;
+      if (!query.cursor) errors[field] = "is not a cursor this API returned for this order";
+    }
   }
   if (auto q = request.param("q")) {
     query.search = trim(*q);
@@ -94,12 +104,13 @@ ParsedListQuery parseListQuery(const HttpRequest& request) {
   return {query, {}};
 }
 
-std::string nextLink(const ListQuery& query, const ListCursor& cursor) {
-  std::string next = "/api/customers?limit=" + std::to_string(query.limit) +
+std::string pageLink(const ListQuery& query, const ListCursor& cursor, ListDirection direction) {
+  std::string link = "/api/customers?limit=" + std::to_string(query.limit) +
                      "&order=" + orderName(query.order) +
-                     "&cursor=" + urlEncode(encodeCursor(query.order, cursor));
-  if (!query.search.empty()) next += "&q=" + urlEncode(query.search);
-  return next;
+                     (direction == ListDirection::kAfter ? "&cursor=" : "&before=") +
+                     urlEncode(encodeCursor(query.order, cursor));
+  if (!query.search.empty()) link += "&q=" + urlEncode(query.search);
+  return link;
 }
 
 std::string likePattern(const std::string& search) {

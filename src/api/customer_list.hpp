@@ -31,10 +31,16 @@ struct ListCursor {
   std::string name;
 };
 
+// Which way a page is read from its cursor: the rows after it (the next
+// page) or the rows just before it (the previous page, still shown in the
+// list's order).
+enum class ListDirection { kAfter, kBefore };
+
 struct ListQuery {
   std::size_t limit = kDefaultPageSize;
   ListOrder order = ListOrder::kNewest;
   std::optional<ListCursor> cursor;
+  ListDirection direction = ListDirection::kAfter;  // kBefore only with a cursor
   std::string search;  // substring of name or e-mail, or digits of the phone; empty: all
   bool with_total = false;
 };
@@ -47,10 +53,14 @@ struct ListTotal {
 struct Page {
   std::vector<core::domain::Customer> items;
   std::optional<ListCursor> next_cursor;
+  // Set when rows may precede the page: it did not start at the beginning.
+  // A page read after a cursor cannot know whether the rows before it were
+  // deleted since, so its previous page may come back empty.
+  std::optional<ListCursor> prev_cursor;
   std::optional<ListTotal> total;
 };
 
-// The query parameters (limit, order, cursor, q, total) of a list request,
+// The query parameters (limit, order, cursor or before, q, total) of a list request,
 // or the 400 answer naming each bad one.
 struct ParsedListQuery {
   std::optional<ListQuery> query;
@@ -65,8 +75,9 @@ std::optional<ListOrder> parseOrder(const std::string& text);
 std::string encodeCursor(ListOrder order, const ListCursor& cursor);
 std::optional<ListCursor> decodeCursor(ListOrder order, const std::string& text);
 
-// The path of the page after `page` (same limit, order and search).
-std::string nextLink(const ListQuery& query, const ListCursor& cursor);
+// The path of the page after (or before) `cursor`, with the same limit, order
+// and search.
+std::string pageLink(const ListQuery& query, const ListCursor& cursor, ListDirection direction);
 
 // ILIKE pattern for a substring: '%' and '_' in the search are literal.
 std::string likePattern(const std::string& search);

@@ -3,7 +3,6 @@
 // same whatever its depth; the total is a count capped at kTotalCap.
 
 #include <algorithm>
-#include <limits>
 #include <pqxx/pqxx>
 
 #include "api/customer_rows.hpp"
@@ -16,60 +15,71 @@ namespace {
 
 // Parameters: $1 rows to fetch; with a search $2 the ILIKE pattern and $3 the
 // phone-digits pattern (NULL when the search is not phone-like); then the
-// cursor: the last id (id orders, a sentinel on the first page) or the last
-// name and id (name orders, absent on the first page).
+// cursor: the last id (id orders) or the last name and id (name orders).
 #define LIVE_CUSTOMERS "SELECT " CUSTOMER_COLUMNS("") " FROM customers WHERE NOT deleted"
 #define PHONE_DIGITS "regexp_replace(phone, '[^0-9]', '', 'g')"
 #define MATCHES " AND (name ILIKE $2 OR email ILIKE $2 OR " PHONE_DIGITS " LIKE $3)"
-#define NEWEST(id) " AND id < " id " ORDER BY id DESC LIMIT $1"
-#define OLDEST(id) " AND id > " id " ORDER BY id LIMIT $1"
-#define BY_NAME " ORDER BY lower(name), id LIMIT $1"
-#define BY_NAME_DESC " ORDER BY lower(name) DESC, id DESC LIMIT $1"
-#define AFTER_NAME(name, id) " AND (lower(name), id) > (lower(" name "::text), " id "::bigint)"
-#define BEFORE_NAME(name, id) " AND (lower(name), id) < (lower(" name "::text), " id "::bigint)"
 
-struct Statement {
-  const char* name;
-  const char* sql;
-};
+enum class CursorUse { kNone, kAfter, kBefore };
 
-constexpr Statement kListStatements[] = {
-    {"customer_list_newest", LIVE_CUSTOMERS NEWEST("$2")},
-    {"customer_search_newest", LIVE_CUSTOMERS MATCHES NEWEST("$4")},
-    {"customer_list_id", LIVE_CUSTOMERS OLDEST("$2")},
-    {"customer_search_id", LIVE_CUSTOMERS MATCHES OLDEST("$4")},
-    {"customer_list_name_first", LIVE_CUSTOMERS BY_NAME},
-    {"customer_search_name_first", LIVE_CUSTOMERS MATCHES BY_NAME},
-    {"customer_list_name_after", LIVE_CUSTOMERS AFTER_NAME("$2", "$3") BY_NAME},
-    {"customer_search_name_after", LIVE_CUSTOMERS MATCHES AFTER_NAME("$4", "$5") BY_NAME},
-    {"customer_list_name_desc_first", LIVE_CUSTOMERS BY_NAME_DESC},
-    {"customer_search_name_desc_first", LIVE_CUSTOMERS MATCHES BY_NAME_DESC},
-    {"customer_list_name_desc_after", LIVE_CUSTOMERS BEFORE_NAME("$2", "$3") BY_NAME_DESC},
-    {"customer_search_name_desc_after",
-     LIVE_CUSTOMERS MATCHES BEFORE_NAME("$4", "$5") BY_NAME_DESC},
-    // How many match, counting no further than $1 (an index scan of at most $1 rows).
-    {"customer_count",
-     "SELECT count(*) FROM (SELECT 1 FROM customers WHERE NOT deleted "
-     "LIMIT $1) AS capped"},
-    {"customer_count_search",
-     "SELECT count(*) FROM (SELECT 1 FROM customers WHERE NOT deleted " MATCHES
-     " LIMIT $1) AS capped"},
-};
+bool byName(ListOrder order) {
+  return order == ListOrder::kName || order == ListOrder::kNameDesc;
+}
+bool ascending(ListOrder order) {
+  return order == ListOrder::kOldest || order == ListOrder::kName;
+}
 
-// "customer_search_name_after", ...: the statement of a query.
-std::string statementOf(const ListQuery& query) {
-  std::string name = query.search.empty() ? "customer_list_" : "customer_search_";
-  name += orderName(query.order);
-  if (query.order == ListOrder::kName || query.order == ListOrder::kNameDesc) {
-    name += query.cursor ? "_after" : "_first";
+// "customer_search_name_before", ...: one prepared statement per shape.
+std::string statementName(ListOrder order, bool search, CursorUse use) {
+  static const char* const kUse[] = {"_first", "_after", "_before"};
+  return std::string(search ? "customer_search_" : "customer_list_") + orderName(order) +
+         kUse[static_cast<int>(use)];
+}
+
+// A page before the cursor is read backwards (the reverse comparison and
+// order, so it is still one index range) and turned round in list().
+std::string statementSql(ListOrder order, bool search, CursorUse use) {
+  const bool forward = ascending(order) == (use != CursorUse::kBefore);
+  const std::string key = byName(order) ? "(lower(name), id)" : "id";
+  const std::string first = search ? "$4" : "$2";
+  const std::string second = search ? "$5" : "$3";
+  std::string sql = std::string(LIVE_CUSTOMERS) + (search ? MATCHES : "");
+  if (use != CursorUse::kNone) {
+    const std::string cursor =
+        byName(order) ? "(lower(" + first + "::text), " + second + "::bigint)" : first;
+    sql += " AND " + key + (forward ? " > " : " < ") + cursor;
   }
-  return name;
+  const std::string direction = forward ? "" : " DESC";
+  sql += byName(order) ? " ORDER BY lower(name)" + direction + ", id" + direction
+                       : " ORDER BY id" + direction;
+  return sql + " LIMIT $1";
+}
+
+// How many match, counting no further than $1 (an index scan of at most $1 rows).
+constexpr const char* kCount =
+    "SELECT count(*) FROM (SELECT 1 FROM customers WHERE NOT deleted LIMIT $1) AS capped";
+constexpr const char* kCountSearch =
+    "SELECT count(*) FROM (SELECT 1 FROM customers WHERE NOT deleted " MATCHES
+    " LIMIT $1) AS capped";
+
+CursorUse cursorUse(const ListQuery& query) {
+  if (!query.cursor) return CursorUse::kNone;
+  return query.direction == ListDirection::kBefore ? CursorUse::kBefore : CursorUse::kAfter;
 }
 
 }  // namespace
 
 void CustomerStore::prepareListStatements(pqxx::connection& connection) {
-  for (const auto& statement : kListStatements) connection.prepare(statement.name, statement.sql);
+  for (const auto order :
+       {ListOrder::kNewest, ListOrder::kOldest, ListOrder::kName, ListOrder::kNameDesc}) {
+    for (const bool search : {false, true}) {
+      for (const auto use : {CursorUse::kNone, CursorUse::kAfter, CursorUse::kBefore}) {
+        connection.prepare(statementName(order, search, use), statementSql(order, search, use));
+      }
+    }
+  }
+  connection.prepare("customer_count", kCount);
+  connection.prepare("customer_count_search", kCountSearch);
 }
 
 core::Result<Page> CustomerStore::list(const ListQuery& query) {
@@ -85,30 +95,34 @@ core::Result<Page> CustomerStore::list(const ListQuery& query) {
       return search ? tx.exec_prepared(statement, fetch, like, digits, cursor...)
                     : tx.exec_prepared(statement, fetch, cursor...);
     };
-    const auto fetch = static_cast<std::int64_t>(query.limit) + 1;  // one more: a next page?
-    const std::string statement = statementOf(query);
+    const auto fetch = static_cast<std::int64_t>(query.limit) + 1;  // one more: a page beyond?
+    const CursorUse use = cursorUse(query);
+    const std::string statement = statementName(query.order, search, use);
     pqxx::result rows;
-    switch (query.order) {
-      case ListOrder::kNewest:
-        rows = run(statement, fetch,
-                   query.cursor ? query.cursor->id : std::numeric_limits<std::int64_t>::max());
-        break;
-      case ListOrder::kOldest:
-        rows = run(statement, fetch, query.cursor ? query.cursor->id : std::int64_t{0});
-        break;
-      case ListOrder::kName:
-      case ListOrder::kNameDesc:
-        rows = query.cursor ? run(statement, fetch, query.cursor->name, query.cursor->id)
-                            : run(statement, fetch);
-        break;
+    if (use == CursorUse::kNone) {
+      rows = run(statement, fetch);
+    } else if (byName(query.order)) {
+      rows = run(statement, fetch, query.cursor->name, query.cursor->id);
+    } else {
+      rows = run(statement, fetch, query.cursor->id);
     }
     Page page;
     for (const auto& row : rows) {
-      if (page.items.size() == query.limit) {
-        page.next_cursor = ListCursor{page.items.back().id, page.items.back().name};
-        break;
-      }
+      if (page.items.size() == query.limit) break;
       page.items.push_back(readCustomer(row, 0));
+    }
+    const bool more = rows.size() > query.limit;  // beyond the page, in the direction read
+    const auto cursorOf = [](const core::domain::Customer& c) { return ListCursor{c.id, c.name}; };
+    if (use == CursorUse::kBefore) {
+      std::reverse(page.items.begin(), page.items.end());
+      // The row the cursor names (or its successor) follows this page.
+      if (!page.items.empty()) page.next_cursor = cursorOf(page.items.back());
+      if (more) page.prev_cursor = cursorOf(page.items.front());
+    } else {
+      if (more) page.next_cursor = cursorOf(page.items.back());
+      if (use == CursorUse::kAfter && !page.items.empty()) {
+        page.prev_cursor = cursorOf(page.items.front());
+      }
     }
     if (query.with_total) {
       const auto cap = static_cast<std::int64_t>(kTotalCap) + 1;

@@ -35,7 +35,66 @@ std::vector<std::string> walkNames(HttpClient& http, const std::string& first,
   return names;
 }
 
+// Names in page order, following `prev` from `last` back to the first page;
+// each page's names keep the list's order.
+std::vector<std::string> walkNamesBack(HttpClient& http, const std::string& last) {
+  std::vector<std::vector<std::string>> pages;
+  std::string path = last;
+  for (int count = 0; !path.empty() && count < 50; ++count) {
+    const auto r = http.get(path);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    const auto page = testing::parseJson(r.body);
+    pages.emplace_back();
+    for (const auto& item : page["items"].GetArray())
+      pages.back().emplace_back(item["name"].GetString());
+    path = page["prev"].IsNull() ? "" : page["prev"].GetString();
+  }
+  std::vector<std::string> names;
+  for (auto page = pages.rbegin(); page != pages.rend(); ++page) {
+    names.insert(names.end(), page->begin(), page->end());
+  }
+  return names;
+}
+
+// The path of the last page, reached by following `next` from `first`.
+std::string lastPage(HttpClient& http, const std::string& first) {
+  std::string path = first;
+  for (int count = 0; count < 50; ++count) {
+    const auto page = testing::parseJson(http.get(path).body);
+    if (page["next"].IsNull()) return path;
+    path = page["next"].GetString();
+  }
+  FAIL("no last page after 50 pages");
+  return path;
+}
+
 }  // namespace
+
+TEST_CASE("before= walks back from any page to the first, in every order and with a search") {
+  ApiFixture api;
+  HttpClient http(api.baseUrl());
+  for (const char* name : {"carol", "Alice", "bob", "Dave", "alice", "Bob", "erin"})
+    create(http, name);
+  for (const std::string query :
+       {"order=newest", "order=id", "order=name", "order=name_desc", "order=name&q=b"}) {
+    CAPTURE(query);
+    const std::string first = "/api/customers?limit=2&" + query;
+    const auto forward = walkNames(http, first);
+    REQUIRE(forward.size() >= 2);
+    // From the last page, as a bookmark would hold it, back to the first.
+    CHECK(walkNamesBack(http, lastPage(http, first)) == forward);
+  }
+  // The first page has no previous page; a page read after a cursor has one.
+  auto head = testing::parseJson(http.get("/api/customers?limit=2&order=name").body);
+  CHECK(head["prev"].IsNull());
+  auto second = testing::parseJson(http.get(head["next"].GetString()).body);
+  CHECK(second["prev_cursor"].GetString() == std::string("3:bob"));
+  // Reading back from the second page gives the first page, which says so.
+  auto back = testing::parseJson(http.get(second["prev"].GetString()).body);
+  CHECK(back["items"][0]["name"].GetString() == std::string("Alice"));
+  CHECK(back["prev"].IsNull());
+  CHECK(back["next_cursor"].GetString() == std::string("5:alice"));
+}
 
 TEST_CASE("order=name and name_desc page case-insensitively, ties by id, stable under renames") {
   ApiFixture api;

@@ -64,14 +64,34 @@ TEST_CASE("cursors round-trip, names with colons included") {
   CHECK(back->name == by_name.name);
 }
 
-TEST_CASE("the next link keeps limit, order and search, with the cursor encoded") {
+TEST_CASE("page links keep limit, order and search, with the cursor encoded") {
   ListQuery query;
   query.limit = 20;
   query.order = ListOrder::kName;
   query.search = "a&b";
   query.with_total = true;
-  CHECK(nextLink(query, {9, "Zoë B"}) ==
+  CHECK(pageLink(query, {9, "Zoë B"}, ListDirection::kAfter) ==
         "/api/customers?limit=20&order=name&cursor=9%3AZo%C3%AB%20B&q=a%26b");
+  CHECK(pageLink(query, {9, "Zoë B"}, ListDirection::kBefore) ==
+        "/api/customers?limit=20&order=name&before=9%3AZo%C3%AB%20B&q=a%26b");
+}
+
+TEST_CASE("list query: before reads backwards from its cursor, and never with cursor") {
+  auto before = parseListQuery(listRequest({{"order", "name"}, {"before", "7:Ada"}}));
+  REQUIRE(before.query.has_value());
+  CHECK(before.query->direction == ListDirection::kBefore);
+  REQUIRE(before.query->cursor.has_value());
+  CHECK(before.query->cursor->id == 7);
+  auto after = parseListQuery(listRequest({{"cursor", "7"}}));
+  REQUIRE(after.query.has_value());
+  CHECK(after.query->direction == ListDirection::kAfter);
+
+  auto both = parseListQuery(listRequest({{"cursor", "7"}, {"before", "9"}}));
+  REQUIRE_FALSE(both.query.has_value());
+  CHECK(both.error.body.find("\"before\"") != std::string::npos);
+  auto wrong_order = parseListQuery(listRequest({{"order", "name"}, {"before", "42"}}));
+  REQUIRE_FALSE(wrong_order.query.has_value());
+  CHECK(wrong_order.error.body.find("\"before\"") != std::string::npos);
 }
 
 TEST_CASE("search patterns: literal wildcards, phone digits only for phone-like searches") {
