@@ -7,7 +7,7 @@ import { ApiError, api } from './api.js';
 import { $, h, show } from './dom.js';
 import { timeElement } from './format.js';
 import { alertError, clearAlerts } from './notify.js';
-import { sorts, urlOf } from './url-state.js';
+import { firstPage, sorts, urlOf } from './url-state.js';
 
 export const pageSize = 20;
 
@@ -15,15 +15,6 @@ export const pageSize = 20;
 function breakable(email) {
   return email.split(/(?=[@.])/).flatMap((part, i) => (i ? [h('wbr'), part] : [part]));
 }
-
-// Where each page starts, per search and sort, so Previous can go back
-// without a reverse query: trails.get('ada|name')[3] is page 3's cursor.
-const trails = new Map();
-const trailOf = (state) => {
-  const key = `${state.q}|${state.sort}`;
-  if (!trails.has(key)) trails.set(key, [null, null]);
-  return trails.get(key);
-};
 
 export class CustomerList {
   // onEdit(customer, returnFocus), onDelete(customer), onOpen(id),
@@ -55,17 +46,17 @@ export class CustomerList {
       typing = setTimeout(() => {
         const q = search.value.trim();
         if (this.state && q === this.state.q) return;
-        this.callbacks.onNavigate({ q, page: 1, after: null },
+        this.callbacks.onNavigate({ q, ...firstPage },
           { replace: Boolean(this.state && this.state.q) });
       }, 300);
     });
     $('#search-form').addEventListener('submit', (event) => {
       event.preventDefault();
       clearTimeout(typing);
-      this.callbacks.onNavigate({ q: search.value.trim(), page: 1, after: null });
+      this.callbacks.onNavigate({ q: search.value.trim(), ...firstPage });
     });
     $('#sort').addEventListener('change', (event) => {
-      this.callbacks.onNavigate({ sort: event.target.value, page: 1, after: null });
+      this.callbacks.onNavigate({ sort: event.target.value, ...firstPage });
     });
     for (const button of document.querySelectorAll('[data-sort-toggle]')) {
       button.addEventListener('click', () => {
@@ -73,7 +64,7 @@ export class CustomerList {
         const sort = button.dataset.sortToggle === 'name'
           ? (current === 'name' ? 'name_desc' : 'name')
           : (current === 'newest' ? 'oldest' : 'newest');
-        this.callbacks.onNavigate({ sort, page: 1, after: null });
+        this.callbacks.onNavigate({ sort, ...firstPage });
       });
     }
     $('#prev-page').addEventListener('click', () => this.previousPage());
@@ -110,7 +101,6 @@ export class CustomerList {
     // Not while the user types in it (the URL follows the box, not the reverse).
     if (document.activeElement !== $('#search')) $('#search').value = state.q;
     $('#sort').value = state.sort;
-    trailOf(state)[state.page] = state.after;
     return this.load({ quiet: false });
   }
 
@@ -139,15 +129,17 @@ export class CustomerList {
     const params = { limit: pageSize, order: sorts[state.sort].order, total: 'true' };
     if (state.q) params.q = state.q;
     if (state.after) params.cursor = state.after;
+    else if (state.before) params.before = state.before;
     if (!quiet) this.section.setAttribute('aria-busy', 'true');
     try {
       const { data } = await api.list(params, { signal: controller.signal, quiet });
       if (this.state !== state) return;
       if (this.refreshError) clearAlerts(this.refreshError);
       this.refreshError = '';
-      if (!data.items.length && state.page > 1) {
-        // The page emptied (customers deleted meanwhile): the first page instead.
-        this.callbacks.onNavigate({ page: 1, after: null }, { replace: true });
+      // The page emptied (customers deleted meanwhile), or reading back
+      // reached the start of the list: the first page proper instead.
+      if (state.page > 1 && (!data.items.length || (state.before && !data.prev_cursor))) {
+        this.callbacks.onNavigate(firstPage, { replace: true });
         return;
       }
       this.render(data);
@@ -168,8 +160,9 @@ export class CustomerList {
   render(page) {
     const state = this.state;
     const signature = JSON.stringify([state, page.items.map((c) => [c.id, c.version]),
-      page.total, page.next_cursor]);
+      page.total, page.next_cursor, page.prev_cursor]);
     this.next = page.next_cursor;
+    this.previous = page.prev_cursor;
     if (signature === this.signature) return;
     this.signature = signature;
     const focused = document.activeElement;
@@ -235,7 +228,7 @@ export class CustomerList {
         h('p', {}, 'Search looks at names, e-mail addresses and phone numbers.'),
         h('button', { type: 'button', onclick: () => {
           $('#search').value = '';
-          this.callbacks.onNavigate({ q: '', page: 1, after: null });
+          this.callbacks.onNavigate({ q: '', ...firstPage });
         } }, 'Clear the search'));
     } else {
       empty.replaceChildren(
@@ -271,19 +264,15 @@ export class CustomerList {
 
   nextPage() {
     if (!this.next) return;
-    const page = this.state.page + 1;
-    trailOf(this.state)[page] = this.next;
-    this.callbacks.onNavigate({ page, after: this.next });
+    this.callbacks.onNavigate({ page: this.state.page + 1, after: this.next, before: null });
     $('#list-title').focus({ preventScroll: true });
   }
 
   previousPage() {
     const page = this.state.page - 1;
     if (page < 1) return;
-    const after = page === 1 ? null : trailOf(this.state)[page];
-    // A bookmarked deep page does not know the pages before it: back to the first.
-    if (page > 1 && !after) this.callbacks.onNavigate({ page: 1, after: null });
-    else this.callbacks.onNavigate({ page, after });
+    if (page === 1 || !this.previous) this.callbacks.onNavigate(firstPage);
+    else this.callbacks.onNavigate({ page, after: null, before: this.previous });
     $('#list-title').focus({ preventScroll: true });
   }
 }

@@ -14,7 +14,7 @@ import { CustomerList } from './customer-list.js';
 import { dialogOpen } from './dialog.js';
 import { PipelinePanel } from './pipeline-panel.js';
 import { $, show } from './dom.js';
-import { readState, writeState } from './url-state.js';
+import { firstPage, readState, writeState } from './url-state.js';
 
 export const refreshIntervalMs = 5000;
 
@@ -109,7 +109,7 @@ for (const selector of ['#home-link', '#nav-customers']) {
   $(selector).addEventListener('click', (event) => {
     if (!plainClick(event)) return;
     event.preventDefault();
-    navigate({ q: '', sort: 'newest', page: 1, after: null, customer: null, view: null });
+    navigate({ q: '', sort: 'newest', ...firstPage, customer: null, view: null });
   });
 }
 $('#nav-pipeline').addEventListener('click', (event) => {

@@ -1,7 +1,9 @@
 // What the page shows lives in its URL, so any view can be bookmarked,
 // reloaded or shared: ?q=ada&sort=name&page=3&after=<cursor>&customer=42.
 //   q, sort       the list's search and order
-//   page, after   the list's page number and where it starts (a keyset cursor)
+//   page          the list's page number, with where the page is read from:
+//   after|before  the rows after a keyset cursor (Next) or just before one
+//                 (Previous), so any bookmarked page can page both ways
 //   customer      the customer whose details are open
 //   view          another view than the customers: "pipeline" (the panel)
 
@@ -14,6 +16,9 @@ export const sorts = {
   name_desc: { order: 'name_desc', label: 'Name Z–A' },
 };
 
+// The first page of a list: no cursor either way.
+export const firstPage = Object.freeze({ page: 1, after: null, before: null });
+
 const positiveInteger = (text) => (/^[1-9]\d{0,15}$/.test(text || '') ? Number(text) : null);
 
 export function readState(search = window.location.search) {
@@ -21,12 +26,13 @@ export function readState(search = window.location.search) {
   const sort = params.get('sort');
   const page = positiveInteger(params.get('page')) || 1;
   const after = params.get('after') || null;
+  const before = after ? null : params.get('before') || null;
+  // A page number without a cursor (or the reverse) means the first page.
+  const position = page > 1 && (after || before) ? { page, after, before } : firstPage;
   return {
     q: (params.get('q') || '').trim(),
     sort: Object.hasOwn(sorts, sort) ? sort : 'newest',
-    // A page number without its cursor (or the reverse) means the first page.
-    page: page > 1 && after ? page : 1,
-    after: page > 1 ? after : null,
+    ...position,
     customer: positiveInteger(params.get('customer')),
     view: otherViews.includes(params.get('view')) ? params.get('view') : null,
   };
@@ -36,9 +42,10 @@ export function urlOf(state) {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
   if (state.sort && state.sort !== 'newest') params.set('sort', state.sort);
-  if (state.page > 1 && state.after) {
+  const cursor = state.after ? ['after', state.after] : state.before ? ['before', state.before] : null;
+  if (state.page > 1 && cursor) {
     params.set('page', String(state.page));
-    params.set('after', state.after);
+    params.set(...cursor);
   }
   if (state.customer) params.set('customer', String(state.customer));
   if (state.view) params.set('view', state.view);

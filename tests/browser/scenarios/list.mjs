@@ -140,3 +140,30 @@ scenario('the list refreshes by itself without disturbing an edit or the scroll 
     const box = await edit.boundingBox();
     assert.ok(box.y >= 0 && box.y + box.height <= page.viewportSize().height, 'the edited row is in view');
   });
+
+scenario('a bookmarked deep page pages back one page at a time', async ({ page, api, context }) => {
+  await api.seed(45);
+  await page.goto('/');
+  for (const first of ['Customer 25', 'Customer 05']) {
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await eventually(async () => (await names(page))[0] === first, { message: `page with ${first}` });
+  }
+  const bookmark = page.url();
+  assert.match(bookmark, /[?&]page=3/);
+
+  // A new tab knows nothing of the pages walked before: only the URL.
+  const tab = await context.newPage();
+  await tab.goto(bookmark);
+  await eventually(async () => (await names(tab))[0] === 'Customer 05', { message: 'bookmark opens page 3' });
+  await tab.getByRole('button', { name: '← Previous' }).click();
+  await eventually(async () => (await names(tab))[0] === 'Customer 25', { message: 'back on page 2' });
+  assert.equal(await tab.locator('#page-label').textContent(), 'Page 2');
+  assert.match(tab.url(), /[?&]page=2.*before=|before=.*page=2/);
+  assert.equal(await rowCount(tab), 20);
+  await tab.reload();  // the page read backwards is itself a bookmark
+  await eventually(async () => (await names(tab))[0] === 'Customer 25', { message: 'page 2 reloaded' });
+  await tab.getByRole('button', { name: '← Previous' }).click();
+  await eventually(async () => (await names(tab))[0] === 'Customer 45' && !/page=/.test(tab.url()),
+    { message: 'back on page 1' });
+  await tab.close();
+});
