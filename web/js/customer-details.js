@@ -2,9 +2,10 @@
 // times, Edit and Delete. Later views add sections below it through
 // `detailsSections` (the event history of part 2 is one).
 
-import { ApiError, api } from './api.js';
+import { api } from './api.js';
 import { $, h, show } from './dom.js';
 import { longTime, relativeTime, timeElement } from './format.js';
+import { LatestLoad } from './latest-load.js';
 import { alertError } from './notify.js';
 import { urlOf } from './url-state.js';
 
@@ -20,7 +21,7 @@ export class CustomerDetails {
     this.section = $('#details-view');
     this.customer = null;
     this.id = null;
-    this.controller = null;
+    this.loads = new LatestLoad();
     this.signature = '';
     $('#back-to-list').addEventListener('click', (event) => {
       if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -51,11 +52,11 @@ export class CustomerDetails {
   hide() {
     show(this.section, false);
     this.id = null;
-    if (this.controller) this.controller.abort();
+    this.loads.abort();
   }
 
   refresh() {
-    if (this.section.hidden || this.controller || !this.id) return Promise.resolve();
+    if (this.section.hidden || this.loads.busy || !this.id) return Promise.resolve();
     return this.load({ quiet: true, focus: false });
   }
 
@@ -66,24 +67,22 @@ export class CustomerDetails {
 
   async load({ quiet, focus }) {
     const id = this.id;
-    if (this.controller) this.controller.abort();
-    const controller = new AbortController();
-    this.controller = controller;
     try {
-      const { data } = await api.get(id, { signal: controller.signal, quiet });
-      if (this.id !== id) return;
-      this.render(data);
-      this.callbacks.onCustomers([data]);
-      this.updateSections(id, data);
-    } catch (error) {
-      if (error.name === 'AbortError') return;
-      if (!(error instanceof ApiError)) throw error;
-      if (error.status === 404) {
-        this.renderMissing(id);
-        this.updateSections(id, null);
-      } else if (!quiet) alertError(`Could not load customer ${id}. ${error.message}`);
+      await this.loads.run((signal) => api.get(id, { signal, quiet }), {
+        onData: (data) => {
+          if (this.id !== id) return;
+          this.render(data);
+          this.callbacks.onCustomers([data]);
+          this.updateSections(id, data);
+        },
+        onError: (error) => {
+          if (error.status === 404) {
+            this.renderMissing(id);
+            this.updateSections(id, null);
+          } else if (!quiet) alertError(`Could not load customer ${id}. ${error.message}`);
+        },
+      });
     } finally {
-      if (this.controller === controller) this.controller = null;
       if (focus && this.id === id) $('#details-title').focus({ preventScroll: false });
     }
   }

@@ -4,9 +4,10 @@
 // partition, offset, delivery state), and the e-mails it caused with their
 // state. From GET /api/customers/{id}/history; everything lands as text.
 
-import { ApiError, customersPath, request } from './api.js';
+import { customersPath, request } from './api.js';
 import { h } from './dom.js';
 import { timeElement } from './format.js';
+import { LatestLoad } from './latest-load.js';
 
 const eventLabels = {
   'customer.created': 'Created',
@@ -120,8 +121,7 @@ export class CustomerHistory {
   constructor() {
     this.element = null;
     this.id = null;
-    this.signature = '';
-    this.controller = null;
+    this.loads = new LatestLoad();
   }
 
   // Called by the details view after every load (customer is null when it
@@ -129,7 +129,7 @@ export class CustomerHistory {
   async update(id, customer, container) {
     if (!this.element || !container.contains(this.element) || this.id !== id) {
       this.id = id;
-      this.signature = '';
+      this.loads.forget();
       this.list = h('div', { class: 'history-body' }, h('p', { class: 'muted' }, 'Loading…'));
       this.element = h('section', { class: 'history', id: 'history', 'aria-labelledby': 'history-title' },
         h('h3', { id: 'history-title' }, 'Event history'),
@@ -139,31 +139,23 @@ export class CustomerHistory {
         this.list);
       container.append(this.element);
     }
-    if (this.controller) this.controller.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    try {
-      const { data } = await request('GET', `${customersPath}/${id}/history?limit=50`,
-        { signal: controller.signal, quiet: true });
-      if (this.id !== id) return;
-      this.render(data);
-    } catch (error) {
-      if (error.name === 'AbortError') return;
-      if (!(error instanceof ApiError)) throw error;
-      if (this.id !== id) return;
-      this.signature = '';
-      this.list.replaceChildren(h('p', { class: 'muted' }, error.status === 404
-        ? 'No events of this customer are left in the outbox.'
-        : `The history could not be loaded. ${error.message}`));
-    } finally {
-      if (this.controller === controller) this.controller = null;
-    }
+    await this.loads.run(
+      (signal) => request('GET', `${customersPath}/${id}/history?limit=50`, { signal, quiet: true }),
+      {
+        onData: (data) => {
+          if (this.id === id) this.render(data);
+        },
+        onError: (error) => {
+          if (this.id !== id) return;
+          this.list.replaceChildren(h('p', { class: 'muted' }, error.status === 404
+            ? 'No events of this customer are left in the outbox.'
+            : `The history could not be loaded. ${error.message}`));
+        },
+      });
   }
 
   render(data) {
-    const signature = JSON.stringify(data);
-    if (signature === this.signature) return;
-    this.signature = signature;
+    if (!this.loads.changed(data)) return;
     const events = data.events || [];
     this.list.replaceChildren(
       h('p', { class: 'history-summary' },

@@ -3,9 +3,10 @@
 // refresh() reloads the same page in place: the rows change, the page,
 // scroll position and keyboard focus do not.
 
-import { ApiError, api } from './api.js';
+import { api } from './api.js';
 import { $, h, show } from './dom.js';
 import { timeElement } from './format.js';
+import { LatestLoad } from './latest-load.js';
 import { alertError, clearAlerts } from './notify.js';
 import { firstPage, sorts, urlOf } from './url-state.js';
 
@@ -26,7 +27,7 @@ export class CustomerList {
     this.state = null;
     this.items = new Map();
     this.signature = '';
-    this.controller = null;
+    this.loads = new LatestLoad();
     this.refreshError = '';
     this.bindControls();
   }
@@ -106,12 +107,12 @@ export class CustomerList {
 
   hide() {
     show(this.section, false);
-    if (this.controller) this.controller.abort();
+    this.loads.abort();
   }
 
   // The automatic refresh: skipped while a load is under way.
   refresh() {
-    if (this.section.hidden || !this.state || this.controller) return Promise.resolve();
+    if (this.section.hidden || !this.state || this.loads.busy) return Promise.resolve();
     return this.load({ quiet: true });
   }
 
@@ -123,36 +124,34 @@ export class CustomerList {
 
   async load({ quiet }) {
     const state = this.state;
-    if (this.controller) this.controller.abort();
-    const controller = new AbortController();
-    this.controller = controller;
     const params = { limit: pageSize, order: sorts[state.sort].order, total: 'true' };
     if (state.q) params.q = state.q;
     if (state.after) params.cursor = state.after;
     else if (state.before) params.before = state.before;
     if (!quiet) this.section.setAttribute('aria-busy', 'true');
     try {
-      const { data } = await api.list(params, { signal: controller.signal, quiet });
-      if (this.state !== state) return;
-      if (this.refreshError) clearAlerts(this.refreshError);
-      this.refreshError = '';
-      // The page emptied (customers deleted meanwhile), or reading back
-      // reached the start of the list: the first page proper instead.
-      if (state.page > 1 && (!data.items.length || (state.before && !data.prev_cursor))) {
-        this.callbacks.onNavigate(firstPage, { replace: true });
-        return;
-      }
-      this.render(data);
-      this.callbacks.onCustomers(data.items);
-    } catch (error) {
-      if (error.name === 'AbortError') return;
-      if (!(error instanceof ApiError)) throw error;
-      const message = `Could not load the customers. ${error.message}`;
-      if (!quiet || message !== this.refreshError) alertError(message);
-      this.refreshError = message;
-      if (!quiet) $('#list-summary').textContent = 'The list could not be loaded.';
+      await this.loads.run((signal) => api.list(params, { signal, quiet }), {
+        onData: (data) => {
+          if (this.state !== state) return;
+          if (this.refreshError) clearAlerts(this.refreshError);
+          this.refreshError = '';
+          // The page emptied (customers deleted meanwhile), or reading back
+          // reached the start of the list: the first page proper instead.
+          if (state.page > 1 && (!data.items.length || (state.before && !data.prev_cursor))) {
+            this.callbacks.onNavigate(firstPage, { replace: true });
+            return;
+          }
+          this.render(data);
+          this.callbacks.onCustomers(data.items);
+        },
+        onError: (error) => {
+          const message = `Could not load the customers. ${error.message}`;
+          if (!quiet || message !== this.refreshError) alertError(message);
+          this.refreshError = message;
+          if (!quiet) $('#list-summary').textContent = 'The list could not be loaded.';
+        },
+      });
     } finally {
-      if (this.controller === controller) this.controller = null;
       this.section.removeAttribute('aria-busy');
     }
   }

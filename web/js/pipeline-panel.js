@@ -6,9 +6,10 @@
 // a text alternative: an aria-label with the latest values and a visually
 // hidden table of its points.
 
-import { ApiError, request } from './api.js';
+import { request } from './api.js';
 import { $, h, show } from './dom.js';
 import { relativeTime, timeElement } from './format.js';
+import { LatestLoad } from './latest-load.js';
 
 export const pipelineRefreshMs = 2000;
 
@@ -113,9 +114,8 @@ export class PipelinePanel {
   constructor() {
     this.section = $('#pipeline-view');
     this.body = $('#pipeline-body');
-    this.controller = null;
+    this.loads = new LatestLoad();
     this.timer = null;
-    this.signature = '';
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') this.refresh();
     });
@@ -131,7 +131,7 @@ export class PipelinePanel {
     document.body.classList.add('pipeline-open');
     document.title = 'Pipeline · Customers';
     if (opening) {
-      this.signature = '';
+      this.loads.forget();
       this.body.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
       $('#pipeline-title').focus({ preventScroll: true });
     }
@@ -147,11 +147,11 @@ export class PipelinePanel {
     document.body.classList.remove('pipeline-open');
     clearInterval(this.timer);
     this.timer = null;
-    if (this.controller) this.controller.abort();
+    this.loads.abort();
   }
 
   refresh() {
-    if (this.section.hidden || this.controller) return Promise.resolve();
+    if (this.section.hidden || this.loads.busy) return Promise.resolve();
     return this.load({ quiet: true });
   }
 
@@ -159,28 +159,21 @@ export class PipelinePanel {
     return this.refresh();
   }
 
-  async load({ quiet }) {
-    if (this.controller) this.controller.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    try {
-      const { data } = await request('GET', '/api/pipeline', { signal: controller.signal, quiet });
-      if (!this.section.hidden) this.render(data);
-      show($('#pipeline-error'), false);
-    } catch (error) {
-      if (error.name === 'AbortError') return;
-      if (!(error instanceof ApiError)) throw error;
-      $('#pipeline-error').textContent = `The pipeline's figures could not be loaded. ${error.message}`;
-      show($('#pipeline-error'));
-    } finally {
-      if (this.controller === controller) this.controller = null;
-    }
+  load({ quiet }) {
+    return this.loads.run((signal) => request('GET', '/api/pipeline', { signal, quiet }), {
+      onData: (data) => {
+        if (!this.section.hidden) this.render(data);
+        show($('#pipeline-error'), false);
+      },
+      onError: (error) => {
+        $('#pipeline-error').textContent = `The pipeline's figures could not be loaded. ${error.message}`;
+        show($('#pipeline-error'));
+      },
+    });
   }
 
   render(data) {
-    const signature = JSON.stringify(data);
-    if (signature === this.signature) return;
-    this.signature = signature;
+    if (!this.loads.changed(data)) return;
     const outbox = data.outbox || {};
     const email = data.email || {};
     const replication = data.replication || {};

@@ -12,7 +12,7 @@ async function diffOf(event) {
   return Object.fromEntries(rows.map(([field, before, after]) => [field, [before, after]]));
 }
 
-scenario('the event history shows created, updated and deleted with the right diff', async ({ page, shot }) => {
+scenario('the event history shows created, updated and deleted with the right diff', async ({ page, server, shot }) => {
   await page.goto('/');
   await page.getByText('No customers yet.').waitFor();
   await createThroughForm(page, { name: 'Ada Lovelace', phone: '+44 20 7946 0000', email: 'ada@example.com' });
@@ -27,15 +27,6 @@ scenario('the event history shows created, updated and deleted with the right di
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.getByRole('heading', { name: 'Ada King', level: 2 }).waitFor();
   await eventually(async () => (await events(page).count()) === 2, { message: 'two events after edit' });
-  // The picture for docs/: the toasts closed, the history in view.
-  const dismiss = page.locator('#toasts button.dismiss');
-  await eventually(async () => {
-    if (await dismiss.count()) await dismiss.first().click({ timeout: 500 });
-    return (await dismiss.count()) === 0;
-  }, { message: 'the toasts dismissed' });
-  await page.locator('#history-title').evaluate((title) => title.scrollIntoView());
-  await shot('customer-history');
-
   // Newest first: updated, then created.
   const [updated, created] = [events(page).nth(0), events(page).nth(1)];
   assert.equal(await updated.getAttribute('data-event-type'), 'customer.updated');
@@ -48,7 +39,7 @@ scenario('the event history shows created, updated and deleted with the right di
   assert.deepEqual(await diffOf(created), {
     name: ['—', 'Ada Lovelace'], phone: ['—', '+44 20 7946 0000'], email: ['—', 'ada@example.com'],
   });
-  // Readable local times, the outbox id, where it went (nothing publishes in this stack).
+  // Readable local times, the outbox id, where it went (no relay runs yet).
   const committed = updated.locator('dl.event-meta time').first();
   assert.doesNotMatch(await committed.textContent(), /\d{4}-\d{2}-\d{2}T/);
   assert.match(await committed.getAttribute('datetime'), /^\d{4}-\d{2}-\d{2}T/);
@@ -63,6 +54,26 @@ scenario('the event history shows created, updated and deleted with the right di
   // A new customer is sent a welcome e-mail: the create event lists it, not yet sent.
   assert.ok(await created.locator('ul.emails li').count() >= 1, 'the create event lists its e-mail');
 
+  // A relay publishes both: the history shows when, and where in Kafka.
+  const relay = server.startRelay();
+  try {
+    await eventually(async () => /Published\s*(?!not yet)\S/.test(await updated.locator('dl.event-meta').textContent()),
+      { timeout: 15000, interval: 200, message: 'the update shown published' });
+    const published = await updated.locator('dl.event-meta').textContent();
+    assert.match(published, /offset \d+/);
+    assert.doesNotMatch(published, /waiting for the relay/);
+  } finally {
+    await relay.stop();
+  }
+  // The picture for docs/: the toasts closed, the history in view, published.
+  const dismiss = page.locator('#toasts button.dismiss');
+  await eventually(async () => {
+    if (await dismiss.count()) await dismiss.first().click({ timeout: 500 });
+    return (await dismiss.count()) === 0;
+  }, { message: 'the toasts dismissed' });
+  await page.locator('#history-title').evaluate((title) => title.scrollIntoView());
+  await shot('customer-history');
+
   await page.locator('#details-delete').click();
   await page.getByRole('dialog', { name: 'Delete Ada King?' })
     .getByRole('button', { name: 'Delete customer' }).click();
@@ -75,4 +86,4 @@ scenario('the event history shows created, updated and deleted with the right di
   assert.equal(await deleted.getAttribute('data-event-type'), 'customer.deleted');
   assert.equal(await deleted.locator('h4').textContent(), 'Deleted · version 3');
   assert.deepEqual(await diffOf(deleted), { deleted: ['no', 'yes'] });
-}, { httpErrors: [404] });
+}, { httpErrors: [404], pipeline: true, timeout: 60000 });
