@@ -34,7 +34,7 @@ done
 start() { bench_start "$@" --log-level warn; }  # NAME COMMAND...
 
 start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_pipeline" \
-  --listen "127.0.0.1:$api_port" --crud-topic "$crud_topic" --notification-topic "$mail_topic"
+  --listen "127.0.0.1:$api_port" --allow-unauthenticated --crud-topic "$crud_topic" --notification-topic "$mail_topic"
 start worker "$build_dir/src/workers/replication/replication-worker" \
   --replica-database-url "$PG_URL_BASE/bench_pipeline_replica" --brokers "$KAFKA_BROKERS" \
   --topic "$crud_topic" --group-id "bench-$(date +%s)" --metrics-address "127.0.0.1:$worker_port"

@@ -32,7 +32,7 @@ app_command() {
       echo "$build_dir/src/api/customer-api --database-url $PG_URL_BASE/customers" \
         "--notifications-database-url $PG_URL_BASE/notifications" \
         "--pipeline-metrics outbox-relay=http://127.0.0.1:$RELAY_METRICS_PORT/metrics,replication-worker=http://127.0.0.1:$REPLICATION_METRICS_PORT/metrics,notification-worker=http://127.0.0.1:$NOTIFICATION_METRICS_PORT/metrics" \
-        "--listen 127.0.0.1:$API_PORT --web-root $PROJECT_ROOT/web $logging" ;;
+        "--listen 127.0.0.1:$API_PORT --allow-unauthenticated --web-root $PROJECT_ROOT/web $logging" ;;
     outbox-relay)
       echo "$background $build_dir/src/outbox/outbox-relay --database-url $PG_URL_BASE/customers" \
         "--brokers $KAFKA_BROKERS --metrics-address $metrics $logging" ;;

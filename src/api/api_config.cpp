@@ -1,9 +1,12 @@
 #include "api/api_config.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <fstream>
 
 #include "api/edge_policy.hpp"
+#include "api/http_tokens.hpp"
 #include "api/text.hpp"
 #include "core/config/common_flags.hpp"
 #include "core/config/flag_range.hpp"
@@ -58,6 +61,21 @@ bool isOrigin(const std::string& text) {
     const auto rest = text.substr(prefix.size());
     return rest.find_first_of("/?#*@ ") == std::string::npos;
   }
+  return false;
+}
+
+// True for a host only this machine can reach: 127.0.0.0/8, ::1 (bracketed or
+// not) and localhost. Auth may be off only there.
+bool isLoopbackHost(const std::string& host) {
+  std::string name = lowerCase(host);
+  if (name == "localhost") return true;
+  if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
+    name = name.substr(1, name.size() - 2);
+  }
+  in_addr v4{};
+  if (inet_pton(AF_INET, name.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, name.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6) != 0;
   return false;
 }
 
@@ -126,6 +144,10 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
           "comma-separated bearer tokens (name:token) required on /api/*", "API_TOKENS");
   cli.add("auth-tokens-file", po::value<std::string>(),
           "file with one bearer token (name:token) per line", "API_TOKENS_FILE");
+  cli.addSwitch("allow-unauthenticated",
+                "serve /api/* without bearer tokens; refused unless --listen is a loopback "
+                "address (127.0.0.0/8, ::1, localhost)",
+                "API_ALLOW_UNAUTHENTICATED");
   cli.add("cors-origins", po::value<std::string>()->default_value(""),
           "comma-separated origins (https://app.example.com) allowed to call the API from a "
           "browser; empty: none",
@@ -212,6 +234,23 @@ std::variant<ApiConfig, int> parseApiConfig(int argc, char** argv) {
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (auto error = addTokens(text, "--auth-tokens-file", config.service.tokens)) {
       return cli.usageError(*error);
+    }
+  }
+  // An open API is for a developer's machine: it takes an explicit switch and
+  // an address no other machine can reach. Anything else needs tokens.
+  if (config.service.tokens.empty()) {
+    if (!cli.flag("allow-unauthenticated")) {
+      return cli.usageError(
+          "no bearer tokens: give --auth-tokens or --auth-tokens-file (API_TOKENS, "
+          "API_TOKENS_FILE), or --allow-unauthenticated (API_ALLOW_UNAUTHENTICATED) with a "
+          "loopback --listen");
+    }
+    if (!isLoopbackHost(config.server.host)) {
+      return cli.usageError(
+          "--allow-unauthenticated needs a loopback --listen (127.0.0.0/8, ::1, "
+          "localhost), not '" +
+          config.server.host +
+          "'; give --auth-tokens or --auth-tokens-file to serve other machines");
     }
   }
   for (const auto& origin : commaList(cli.get<std::string>("cors-origins"))) {

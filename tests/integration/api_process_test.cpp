@@ -29,8 +29,12 @@ std::string readFile(const std::string& path) {
 
 // customer-api on a free port with `flags`, as a child process.
 std::unique_ptr<ChildProcess> startApi(const std::vector<std::string>& flags) {
-  std::vector<std::string> argv = {testing::binaryPath("src/api/customer-api"), "--database-url",
-                                   testing::pgUrlBase() + "/postgres", "--listen", "127.0.0.1:0"};
+  std::vector<std::string> argv = {testing::binaryPath("src/api/customer-api"),
+                                   "--database-url",
+                                   testing::pgUrlBase() + "/postgres",
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--allow-unauthenticated"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   return std::make_unique<ChildProcess>(argv);
 }
@@ -59,6 +63,33 @@ TEST_CASE("customer-api serves on the port it reports and exits 0 on SIGTERM") {
   CHECK(http.get("/healthz").status == 200);
   CHECK(api->stop(SIGTERM, std::chrono::seconds(15)) == 0);
   CHECK(api->output().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("customer-api without tokens refuses to start, exit 2, unless allowed on loopback") {
+  // No tokens from the caller's environment; the database is unreachable on
+  // purpose: exit 3 shows the flags were accepted.
+  const std::string clean_env =
+      "env -u API_TOKENS -u API_TOKENS_FILE -u API_ALLOW_UNAUTHENTICATED ";
+  const std::string binary = testing::binaryPath("src/api/customer-api") +
+                             " --database-url postgresql://postgres@127.0.0.1:1/x";
+  const std::string api = clean_env + binary;
+  const auto no_switch = testing::runCommand(api + " --listen 127.0.0.1:0");
+  CHECK(no_switch.exit_code == 2);
+  CHECK(no_switch.output.find("--auth-tokens") != std::string::npos);
+  CHECK(no_switch.output.find("--allow-unauthenticated") != std::string::npos);
+  CHECK(testing::lineCount(no_switch.output) == 1);
+
+  const auto everywhere = testing::runCommand(api + " --listen 0.0.0.0:0 --allow-unauthenticated");
+  CHECK(everywhere.exit_code == 2);
+  CHECK(everywhere.output.find("loopback") != std::string::npos);
+  CHECK(everywhere.output.find("0.0.0.0") != std::string::npos);
+
+  const auto by_env = testing::runCommand(clean_env + "API_ALLOW_UNAUTHENTICATED=1 " + binary +
+                                          " --listen 127.0.0.1:0");
+  CHECK_MESSAGE(by_env.exit_code == 3, by_env.output);
+  const auto with_tokens =
+      testing::runCommand(api + " --listen 0.0.0.0:0 --auth-tokens ci:0123456789abcdef");
+  CHECK_MESSAGE(with_tokens.exit_code == 3, with_tokens.output);
 }
 
 TEST_CASE("customer-api logs to a rotating file, and its access log is off, sampled or full") {

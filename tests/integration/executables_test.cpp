@@ -16,7 +16,7 @@ std::vector<Executable> executables() {
   const std::string db = testing::pgUrlBase() + "/postgres";
   const std::string brokers = testing::kafkaBrokers();
   return {
-      {"src/api/customer-api", "--database-url " + db},
+      {"src/api/customer-api", "--allow-unauthenticated --database-url " + db},
       {"src/outbox/outbox-relay", "--database-url " + db + " --brokers " + brokers},
       {"src/workers/replication/replication-worker",
        "--replica-database-url " + db + " --brokers " + brokers},

@@ -83,7 +83,8 @@ export function startRelay({ relayBinary, databaseUrl, metricsPort }) {
   };
 }
 
-// Starts customer-api; `tokens` ("name:token,…") turns bearer auth on;
+// Starts customer-api; `tokens` ("name:token,…") turns bearer auth on
+// (without them: --allow-unauthenticated, on 127.0.0.1 only);
 // `extraArgs` are more flags (topics, --pipeline-metrics).
 export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens, extraArgs = [] }) {
   const base = requiredEnv('PG_URL_BASE');
@@ -94,7 +95,7 @@ export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens, 
     '--dir', path.join(projectRoot, 'sql/customers')]);
   const args = ['--database-url', databaseUrl, '--listen', '127.0.0.1:0', '--web-root', webRoot,
     '--access-log', 'off'];
-  if (tokens) args.push('--auth-tokens', tokens);
+  args.push(...(tokens ? ['--auth-tokens', tokens] : ['--allow-unauthenticated']));
   args.push(...extraArgs);
   const child = spawn(apiBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

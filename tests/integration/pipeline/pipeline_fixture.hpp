@@ -48,9 +48,9 @@ class Pipeline {
     notification_port_ = freePort();
     // The API's pipeline panel reads the others' /metrics.
     api_ = start({binaryPath("src/api/customer-api"), "--database-url", source_.url(), "--listen",
-                  address(api_port_), "--crud-topic", crud_topic_, "--notification-topic",
-                  mail_topic_, "--threads", "2", "--notifications-database-url",
-                  notifications_.url(), "--pipeline-metrics",
+                  address(api_port_), "--allow-unauthenticated", "--crud-topic", crud_topic_,
+                  "--notification-topic", mail_topic_, "--threads", "2",
+                  "--notifications-database-url", notifications_.url(), "--pipeline-metrics",
                   "outbox-relay=" + url(relay_port_) +
                       "/metrics,replication-worker=" + url(replication_port_) +
                       "/metrics,notification-worker=" + url(notification_port_) + "/metrics"});
