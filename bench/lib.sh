@@ -40,10 +40,14 @@ transactions() { psql_admin -d postgres -tAc "SELECT xact_commit FROM pg_stat_da
 # bench_begin: the dev stack up (started if needed), the release build
 # ($build_dir, $admin), a scratch folder ($work); every process started with
 # bench_start is killed, and the folder removed, when the script exits.
+# Kafka clients log in as pipeline-admin (KAFKA_USER... exported): the
+# benchmarks create their own topics, which no component's ACLs name.
 # Needs $root (the project folder) and setup/lib/stack.sh sourced.
 bench_begin() {
   load_profile dev
   pg_ready || "$root/setup/dev-startup.sh" >/dev/null
+  [ -f "$(kafka_password_file pipeline-admin)" ] || "$root/setup/dev-startup.sh" >/dev/null
+  eval "$(kafka_env_lines)"
   build_dir=$("$root/setup/build.sh" | tail -n 1)
   admin="$build_dir/src/admin/pipeline-admin"
   work=$(mktemp -d)

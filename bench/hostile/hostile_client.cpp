@@ -22,6 +22,7 @@
 #include "core/json/codec.hpp"
 #include "core/kafka/consumer.hpp"
 #include "core/kafka/producer.hpp"
+#include "core/kafka/security.hpp"
 
 namespace {
 
@@ -108,7 +109,13 @@ int send(const std::vector<std::string>& args) {
   const std::string& api = args[0];
   const double rate = std::stod(args[5]);
   const double seconds = std::stod(args[6]);
-  auto producer = core::kafka::Producer::create({args[1], "hostile-client", true, {}});
+  // The identity from KAFKA_SECURITY_PROTOCOL, KAFKA_USER... (soak.sh: pipeline-admin).
+  auto identity = core::kafka::securityFromEnvironment();
+  if (!identity) {
+    std::fprintf(stderr, "hostile-client: %s\n", identity.error().message.c_str());
+    return 2;
+  }
+  auto producer = core::kafka::Producer::create({args[1], "hostile-client", true, *identity});
   if (!producer) {
     std::fprintf(stderr, "producer: %s\n", producer.error().message.c_str());
     return 1;
@@ -201,6 +208,12 @@ int count(const std::vector<std::string>& args) {
   options.brokers = args[0];
   options.group_id = "hostile-count-" + core::domain::newUuid();
   options.topics = {args[1]};
+  auto identity = core::kafka::securityFromEnvironment();
+  if (!identity) {
+    std::fprintf(stderr, "hostile-client: %s\n", identity.error().message.c_str());
+    return 2;
+  }
+  options.extra = *identity;
   auto consumer = core::kafka::Consumer::create(options);
   if (!consumer) return 1;
   long messages = 0, with_reason = 0;

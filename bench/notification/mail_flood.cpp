@@ -11,6 +11,7 @@
 #include "core/domain/events.hpp"
 #include "core/json/codec.hpp"
 #include "core/kafka/producer.hpp"
+#include "core/kafka/security.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 4) {
@@ -22,7 +23,14 @@ int main(int argc, char** argv) {
   core::kafka::ProducerOptions options;
   options.brokers = argv[1];
   options.client_id = "mail-flood";
-  options.extra = {{"linger.ms", "5"}};
+  // The identity from KAFKA_SECURITY_PROTOCOL, KAFKA_USER... (outbox-relay's).
+  auto identity = core::kafka::securityFromEnvironment();
+  if (!identity) {
+    std::fprintf(stderr, "mail-flood: %s\n", identity.error().message.c_str());
+    return 2;
+  }
+  options.extra = *identity;
+  options.extra.emplace_back("linger.ms", "5");
   auto producer = core::kafka::Producer::create(options);
   if (!producer) {
     std::fprintf(stderr, "mail-flood: %s\n", producer.error().message.c_str());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/kafka/producer.hpp"
+#include "core/kafka/security.hpp"
 
 namespace {
 
@@ -52,8 +53,16 @@ int main(int argc, char** argv) {
   options.brokers = argv[2];
   options.client_id = "raw-producer";
   // The relay's settings (src/outbox/relay.cpp) on top of the wrapper's defaults.
-  options.extra = {
-      {"message.timeout.ms", "120000"}, {"linger.ms", "2"}, {"message.max.bytes", "1004096"}};
+  // The identity from KAFKA_SECURITY_PROTOCOL, KAFKA_USER... (outbox-relay's).
+  auto identity = core::kafka::securityFromEnvironment();
+  if (!identity) {
+    std::fprintf(stderr, "raw-producer: %s\n", identity.error().message.c_str());
+    return 2;
+  }
+  options.extra = *identity;
+  options.extra.insert(
+      options.extra.end(),
+      {{"message.timeout.ms", "120000"}, {"linger.ms", "2"}, {"message.max.bytes", "1004096"}});
   for (int i = 3; i < argc; ++i) {
     const std::string property = argv[i];
     const auto eq = property.find('=');

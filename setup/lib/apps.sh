@@ -53,7 +53,7 @@ app_healthy() { curl -sf "http://127.0.0.1:$1/healthz" >/dev/null; }
 app_start() {
   local name=$1 build_dir=$2 port command
   port=$(app_status_port "$name")
-  command=$(app_command "$name" "$build_dir")
+  command="$(app_command "$name" "$build_dir") $(kafka_app_identity_flags "$name")"
   if pid_alive "$RUN_DIR/$name.pid" "127.0.0.1:$port"; then
     log "$name already running (status on http://127.0.0.1:$port)"
     return 0

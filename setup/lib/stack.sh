@@ -23,8 +23,13 @@ stack_up() {
   # TOPIC_PARTITIONS: partitions of each topic when it is created (default 1);
   # existing topics keep theirs (see docs/SCALING.md before changing it).
   # Without --topic: the pipeline's topics, as listed in core/domain/events.hpp.
-  "$admin" create-topics --brokers "$KAFKA_BROKERS" --partitions "${TOPIC_PARTITIONS:-1}" ||
+  # shellcheck disable=SC2046 # flags without spaces inside
+  "$admin" create-topics --brokers "$KAFKA_BROKERS" --partitions "${TOPIC_PARTITIONS:-1}" \
+    $(kafka_identity_flags pipeline-admin) ||
     die "creating the Kafka topics failed; see $LOG_DIR/kafka.log"
+  # shellcheck disable=SC2046
+  "$admin" kafka-acls --brokers "$KAFKA_BROKERS" $(kafka_identity_flags pipeline-admin) ||
+    die "granting the Kafka ACLs failed; see $LOG_DIR/kafka.log"
   write_env_file
 }
 
@@ -47,6 +52,7 @@ export KAFKA_BROKERS=$KAFKA_BROKERS
 export SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
 export SMTP_MAILDIR=$MAIL_DIR
 export API_PORT=$API_PORT
+$(kafka_env_lines)
 $(profile_overrides)
 ENV
 }

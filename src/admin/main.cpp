@@ -2,10 +2,13 @@
 //   migrate        apply pending sql/ migrations to one database
 //   create-topics  create missing Kafka topics (1 partition by default)
 //   delete-topics  delete Kafka topics (benchmarks and tests clean up with it)
+//   kafka-acls     grant each component's Kafka user what it needs, nothing more
 
 #include <iostream>
 #include <iterator>
 #include <pqxx/pqxx>
+#include <utility>
+#include <vector>
 
 #include "core/app/main_support.hpp"
 #include "core/config/common_flags.hpp"
@@ -13,6 +16,7 @@
 #include "core/db/migrator.hpp"
 #include "core/domain/events.hpp"
 #include "core/exit_codes.hpp"
+#include "core/kafka/acls.hpp"
 #include "core/kafka/admin.hpp"
 #include "core/version.hpp"
 
@@ -62,6 +66,8 @@ int createTopicsCommand(const std::vector<std::string>& args) {
   if (auto exit = cli.parse(args)) return *exit;
   std::string brokers;
   if (auto e = core::config::readBrokers(cli, brokers)) return *e;
+  core::kafka::Properties client;
+  if (auto e = core::config::readKafkaSecurity(cli, client)) return *e;
   if (cli.get<int>("partitions") < 1) return cli.usageError("--partitions must be at least 1");
 
   std::vector<core::kafka::TopicSpec> topics;
@@ -72,10 +78,10 @@ int createTopicsCommand(const std::vector<std::string>& args) {
   for (const auto& name : names) {
     topics.push_back({name, cli.get<int>("partitions"), cli.get<int>("replication-factor"), {}});
   }
-  if (auto reachable = core::kafka::checkBrokers(brokers); !reachable) {
+  if (auto reachable = core::kafka::checkBrokers(brokers, client); !reachable) {
     return core::app::fail(cli.program(), reachable.error());
   }
-  if (auto created = core::kafka::createTopics(brokers, topics); !created) {
+  if (auto created = core::kafka::createTopics(brokers, client, topics); !created) {
     return core::app::fail(cli.program(), created.error());
   }
   std::cout << topics.size() << " topics present on " << brokers << "\n";
@@ -92,14 +98,58 @@ int deleteTopicsCommand(const std::vector<std::string>& args) {
   if (auto exit = cli.parse(args)) return *exit;
   std::string brokers;
   if (auto e = core::config::readBrokers(cli, brokers)) return *e;
-  if (auto reachable = core::kafka::checkBrokers(brokers); !reachable) {
+  core::kafka::Properties client;
+  if (auto e = core::config::readKafkaSecurity(cli, client)) return *e;
+  if (auto reachable = core::kafka::checkBrokers(brokers, client); !reachable) {
     return core::app::fail(cli.program(), reachable.error());
   }
   const auto topics = cli.get<std::vector<std::string>>("topic");
-  if (auto deleted = core::kafka::deleteTopics(brokers, topics); !deleted) {
+  if (auto deleted = core::kafka::deleteTopics(brokers, client, topics); !deleted) {
     return core::app::fail(cli.program(), deleted.error());
   }
   std::cout << topics.size() << " topics deleted on " << brokers << "\n";
+  return core::kExitOk;
+}
+
+int kafkaAclsCommand(const std::vector<std::string>& args) {
+  core::config::CommandLine cli(
+      std::string(kProgram) + " kafka-acls",
+      "pipeline-admin kafka-acls --brokers HOST:PORT --kafka-security-protocol sasl_plaintext "
+      "--kafka-user pipeline-admin --kafka-password-file FILE",
+      "Grants each component's Kafka user what it needs on the pipeline's topics and groups:\n"
+      "outbox-relay writes the CRUD and notification topics; replication-worker reads CRUD\n"
+      "(group replication-worker) and writes its dead-letter topic; notification-worker reads\n"
+      "the notification and retry topics (group notification-worker) and writes retry and\n"
+      "FAILED. Existing grants are left alone: running it twice changes nothing. Run it as\n"
+      "the broker's super user. The name flags grant the same on other names (benchmarks,\n"
+      "tests, a deployment that renamed its topics).");
+  core::config::addBrokersFlag(cli);
+  core::kafka::PipelineNames names;
+  const std::vector<std::pair<const char*, std::string*>> name_flags = {
+      {"crud-topic", &names.crud_topic},
+      {"crud-dead-letter-topic", &names.crud_dead_letter_topic},
+      {"notification-topic", &names.notification_topic},
+      {"notification-retry-topic", &names.notification_retry_topic},
+      {"notification-failed-topic", &names.notification_failed_topic},
+      {"replication-group", &names.replication_group},
+      {"notification-group", &names.notification_group}};
+  for (const auto& [flag, name] : name_flags) {
+    cli.add(flag, po::value<std::string>()->default_value(*name), "name to grant on");
+  }
+  if (auto exit = cli.parse(args)) return *exit;
+  std::string brokers;
+  if (auto e = core::config::readBrokers(cli, brokers)) return *e;
+  core::kafka::Properties client;
+  if (auto e = core::config::readKafkaSecurity(cli, client)) return *e;
+  for (const auto& [flag, name] : name_flags) {
+    *name = cli.get<std::string>(flag);
+    if (name->empty()) return cli.usageError("--" + std::string(flag) + " must not be empty");
+  }
+  const auto rules = core::kafka::pipelineAcls(names);
+  if (auto granted = core::kafka::createAcls(brokers, client, rules); !granted) {
+    return core::app::fail(cli.program(), granted.error());
+  }
+  std::cout << rules.size() << " ACLs present on " << brokers << "\n";
   return core::kExitOk;
 }
 
@@ -108,7 +158,8 @@ constexpr const char* kUsage =
     "Commands:\n"
     "  migrate        apply pending SQL migrations to one database\n"
     "  create-topics  create missing Kafka topics\n"
-    "  delete-topics  delete Kafka topics and their messages\n\n"
+    "  delete-topics  delete Kafka topics and their messages\n"
+    "  kafka-acls     grant each component's Kafka user its topics and group\n\n"
     "Run 'pipeline-admin COMMAND --help' for the flags of a command.\n";
 
 }  // namespace
@@ -125,6 +176,7 @@ int main(int argc, char** argv) {
     if (command == "migrate") return migrateCommand(args);
     if (command == "create-topics") return createTopicsCommand(args);
     if (command == "delete-topics") return deleteTopicsCommand(args);
+    if (command == "kafka-acls") return kafkaAclsCommand(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return core::kExitOk;

@@ -52,7 +52,9 @@ int runDaemonCommand(const Invocation& invocation) {
   if (auto reachable = core::db::checkDatabase(config.relay.database_url); !reachable) {
     return core::app::fail(program, reachable.error());
   }
-  if (auto reachable = core::kafka::checkBrokers(config.relay.brokers); !reachable) {
+  if (auto reachable =
+          core::kafka::checkBrokers(config.relay.brokers, config.relay.kafka_properties);
+      !reachable) {
     return core::app::fail(program, reachable.error());
   }
 

@@ -106,7 +106,8 @@ int runReplayCommand(const Invocation& invocation) {
     return core::kExitOk;
   }
 
-  if (auto reachable = core::kafka::checkBrokers(config.brokers); !reachable) {
+  if (auto reachable = core::kafka::checkBrokers(config.brokers, config.kafka_properties);
+      !reachable) {
     return core::app::fail(program, reachable.error());
   }
   auto producer = makeProducer(config);

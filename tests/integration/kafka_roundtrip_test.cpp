@@ -8,6 +8,7 @@
 #include "core/kafka/admin.hpp"
 #include "core/kafka/consumer.hpp"
 #include "core/kafka/producer.hpp"
+#include "support/kafka_identity.hpp"
 #include "support/test_env.hpp"
 
 using namespace core::kafka;
@@ -17,14 +18,18 @@ namespace {
 struct TempTopic {
   std::string name = testing::uniqueName("it-topic");
   explicit TempTopic(int partitions = 1) {
-    auto created = createTopics(testing::kafkaBrokers(), {{name, partitions, 1, {}}});
+    auto created = createTopics(testing::kafkaBrokers(), testing::kafkaAdminProperties(),
+                                {{name, partitions, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), created.error().message);
   }
-  ~TempTopic() { (void)deleteTopics(testing::kafkaBrokers(), {name}); }
+  ~TempTopic() {
+    (void)deleteTopics(testing::kafkaBrokers(), testing::kafkaAdminProperties(), {name});
+  }
 };
 
 std::vector<DeliveryReport> produceAll(const std::string& topic, int count) {
-  auto producer = Producer::create({testing::kafkaBrokers(), "it-producer", true, {}});
+  auto producer = Producer::create(
+      {testing::kafkaBrokers(), "it-producer", true, testing::kafkaAdminProperties()});
   REQUIRE_MESSAGE(producer.ok(), producer.error().message);
   for (int i = 0; i < count; ++i) {
     OutgoingMessage m{topic,
@@ -62,6 +67,7 @@ std::vector<ConsumedMessage> consume(Consumer& consumer, std::size_t count) {
 ConsumerOptions groupOptions(const std::string& topic, const std::string& group) {
   ConsumerOptions options;
   options.brokers = testing::kafkaBrokers();
+  options.extra = testing::kafkaAdminProperties();
   options.group_id = group;
   options.topics = {topic};
   return options;
@@ -112,7 +118,8 @@ TEST_CASE("keyed messages land on the partition a Java client computes (murmur2)
   CHECK(javaMurmur2("abc") == 479470107);
 
   TempTopic topic(4);
-  auto producer = Producer::create({testing::kafkaBrokers(), "it-partitioner", true, {}});
+  auto producer = Producer::create(
+      {testing::kafkaBrokers(), "it-partitioner", true, testing::kafkaAdminProperties()});
   REQUIRE_MESSAGE(producer.ok(), producer.error().message);
   constexpr int kKeys = 200;
   for (int id = 1; id <= kKeys; ++id) {  // customer ids, as the relay keys them
@@ -217,9 +224,9 @@ TEST_CASE("producing to a broker that is not there stays queued and is reported 
 }
 
 TEST_CASE("the broker check reports an unreachable cluster") {
-  auto status = checkBrokers("127.0.0.1:1", 1500);
+  auto status = checkBrokers("127.0.0.1:1", {}, 1500);
   REQUIRE_FALSE(status.ok());
   CHECK(status.error().kind == core::ErrorKind::kUnavailable);
   CHECK(status.error().message.find("127.0.0.1:1") != std::string::npos);
-  CHECK(checkBrokers(testing::kafkaBrokers()).ok());
+  CHECK(checkBrokers(testing::kafkaBrokers(), testing::kafkaAdminProperties()).ok());
 }

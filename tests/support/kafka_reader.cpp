@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/kafka_identity.hpp"
 #include "support/test_env.hpp"
 
 namespace testing {
@@ -13,6 +14,7 @@ std::vector<core::kafka::ConsumedMessage> readTopic(const std::string& topic, st
   options.brokers = kafkaBrokers();
   options.group_id = uniqueName("it-reader");
   options.topics = {topic};
+  options.extra = kafkaAdminProperties();
   auto consumer = core::kafka::Consumer::create(options);
   REQUIRE(consumer.ok());
   std::vector<core::kafka::ConsumedMessage> out;

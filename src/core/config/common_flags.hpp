@@ -1,7 +1,7 @@
 #pragma once
 // The connection flags every executable has: a PostgreSQL URL, the Kafka
-// brokers and extra librdkafka properties, spelled and read the same way
-// everywhere.
+// brokers with the client's identity, and extra librdkafka properties,
+// spelled and read the same way everywhere.
 
 #include <optional>
 #include <string>
@@ -24,7 +24,10 @@ inline const DatabaseUrlFlag kCustomersDatabaseUrl{"database-url", "DATABASE_URL
                                                    "PostgreSQL URL of the customers database"};
 
 void addDatabaseUrlFlag(CommandLine& cli, const DatabaseUrlFlag& flag);
-// --brokers [KAFKA_BROKERS].
+// --brokers [KAFKA_BROKERS] and the client's identity:
+// --kafka-security-protocol, --kafka-sasl-mechanism, --kafka-user,
+// --kafka-password-file (or KAFKA_PASSWORD; never a password on the command
+// line, where ps shows it) and --kafka-ca-file.
 void addBrokersFlag(CommandLine& cli);
 // -X/--kafka-property key=value (repeatable); `description` says which
 // clients the properties go to.
@@ -35,7 +38,10 @@ void addKafkaPropertyFlag(CommandLine& cli, const std::string& description =
 std::optional<int> readDatabaseUrl(const CommandLine& cli, const DatabaseUrlFlag& flag,
                                    std::string& url);
 std::optional<int> readBrokers(const CommandLine& cli, std::string& brokers);
-// Appends every -X property in order (later ones win in librdkafka).
+// Appends the properties of the identity flags (none for plaintext).
+std::optional<int> readKafkaSecurity(const CommandLine& cli, kafka::Properties& properties);
+// Appends the identity's properties, then every -X property in order (later
+// ones win in librdkafka).
 std::optional<int> readKafkaProperties(const CommandLine& cli, kafka::Properties& properties);
 
 }  // namespace core::config

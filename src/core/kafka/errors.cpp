@@ -12,7 +12,6 @@ ErrorClass classify(RdKafka::ErrorCode code) {
     case RdKafka::ERR_INVALID_RECORD:
     case RdKafka::ERR_TOPIC_EXCEPTION:
     case RdKafka::ERR__INVALID_ARG:
-    case RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED:
     case RdKafka::ERR__UNKNOWN_TOPIC:
     case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
     case RdKafka::ERR__UNKNOWN_PARTITION:
@@ -31,7 +30,10 @@ ErrorClass classify(RdKafka::ErrorCode code) {
     case RdKafka::ERR__SSL: return ErrorClass::kFatal;
 
     // Everything else is transient: broker down or restarting, leadership
-    // moving, timeouts, full local queue, coordinator loading, ...
+    // moving, timeouts, full local queue, coordinator loading, and a missing
+    // topic ACL (TOPIC_AUTHORIZATION_FAILED: a grant an operator adds while
+    // the relay retries; parking every row instead would need a manual
+    // retry of each)...
     default: return ErrorClass::kRetryable;
   }
 }

@@ -38,11 +38,12 @@ const char* tlsName(notification::TlsMode mode) {
 }
 
 // Start-up checks: a wrong address is reported now, not retried forever.
-std::optional<int> checkDependencies(const std::string& database_url, const std::string& brokers) {
+std::optional<int> checkDependencies(const std::string& database_url, const std::string& brokers,
+                                     const core::kafka::Properties& kafka_properties) {
   if (auto reachable = core::db::checkDatabase(database_url); !reachable) {
     return core::app::fail(kProgram, reachable.error());
   }
-  if (auto reachable = core::kafka::checkBrokers(brokers); !reachable) {
+  if (auto reachable = core::kafka::checkBrokers(brokers, kafka_properties); !reachable) {
     return core::app::fail(kProgram, reachable.error());
   }
   return std::nullopt;
@@ -53,7 +54,8 @@ int runRedrive(const std::vector<std::string>& args) {
   if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
   const auto& config = std::get<notification::RedriveConfig>(parsed);
   (void)core::logging::init(kProgram, config.log_level);
-  if (auto exit = checkDependencies(config.redrive.database_url, config.redrive.brokers)) {
+  if (auto exit = checkDependencies(config.redrive.database_url, config.redrive.brokers,
+                                    config.redrive.kafka_properties)) {
     return *exit;
   }
   auto report = notification::redrive(config.redrive, std::cout);
@@ -71,7 +73,8 @@ int runWorker(const std::vector<std::string>& args) {
   if (auto logging = core::logging::init(kProgram, config.log_level, config.log_file); !logging) {
     return core::app::fail(kProgram, logging.error());
   }
-  if (auto exit = checkDependencies(config.notifier.database_url, config.notifier.brokers)) {
+  if (auto exit = checkDependencies(config.notifier.database_url, config.notifier.brokers,
+                                    config.notifier.kafka_properties)) {
     return *exit;
   }
   {

@@ -64,7 +64,8 @@ int runCommand(const std::vector<std::string>& args) {
   if (auto reachable = core::db::checkDatabase(options.database_url); !reachable) {
     return core::app::fail(kProgram, reachable.error());
   }
-  if (auto reachable = core::kafka::checkBrokers(options.brokers); !reachable) {
+  if (auto reachable = core::kafka::checkBrokers(options.brokers, options.kafka_properties);
+      !reachable) {
     return core::app::fail(kProgram, reachable.error());
   }
   {

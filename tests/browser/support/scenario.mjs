@@ -11,7 +11,9 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { apiClient } from './api-client.mjs';
-import { createTopics, deleteTopics, freePort, projectRoot, startApi, startRelay } from './stack.mjs';
+import {
+  createTopics, deleteTopics, freePort, grantRelayTopics, projectRoot, startApi, startRelay,
+} from './stack.mjs';
 
 export const token = 'browser-test-token';
 export const screenshotDir = process.env.SCREENSHOT_DIR || path.join(projectRoot, 'var/screenshots');
@@ -59,6 +61,7 @@ async function startPipeline() {
   const topics = [`browser-crud-${unique}`, `browser-email-${unique}`];
   const metricsPort = await freePort();
   await createTopics(adminBinary, topics);
+  await grantRelayTopics(adminBinary, topics[0], topics[1]);
   const api = await startApi({
     name: 'pipeline',
     apiBinary: process.env.CUSTOMER_API_BIN,

@@ -62,11 +62,27 @@ export async function deleteTopics(adminBinary, topics) {
     ...topics.flatMap((topic) => ['--topic', topic])]);
 }
 
-// Starts outbox-relay on `databaseUrl`, its /metrics on 127.0.0.1:metricsPort.
+// Gives outbox-relay its production grants on the scenario's own topics
+// (the test process itself is pipeline-admin, from var/test/env).
+export async function grantRelayTopics(adminBinary, crudTopic, notificationTopic) {
+  await run(adminBinary, ['kafka-acls', '--brokers', requiredEnv('KAFKA_BROKERS'),
+    '--crud-topic', crudTopic, '--notification-topic', notificationTopic]);
+}
+
+// The flags that make a process log in to Kafka as `user`.
+function kafkaIdentity(user) {
+  return ['--kafka-security-protocol', requiredEnv('KAFKA_SECURITY_PROTOCOL'),
+    '--kafka-sasl-mechanism', requiredEnv('KAFKA_SASL_MECHANISM'), '--kafka-user', user,
+    '--kafka-password-file', path.join(requiredEnv('KAFKA_SECRETS_DIR'), `kafka-${user}.password`)];
+}
+
+// Starts outbox-relay on `databaseUrl`, its /metrics on 127.0.0.1:metricsPort,
+// logged in as outbox-relay.
 export function startRelay({ relayBinary, databaseUrl, metricsPort }) {
   const brokers = requiredEnv('KAFKA_BROKERS');
   const child = spawn(relayBinary, ['--database-url', databaseUrl, '--brokers', brokers,
-    '--metrics-address', `127.0.0.1:${metricsPort}`, '--log-level', 'warn'],
+    '--metrics-address', `127.0.0.1:${metricsPort}`, '--log-level', 'warn',
+    ...kafkaIdentity('outbox-relay')],
   { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (chunk) => { log += chunk; });

@@ -52,20 +52,30 @@ struct ThreeDaemons {
   testing::NotificationFixture mail;
   std::vector<Daemon> daemons;
 
+  // Each logs in as its own Kafka user, with that user's production grants.
   ThreeDaemons() {
     const auto relay_options = relay_db.relayOptions();
-    start("outbox-relay", {testing::binaryPath("src/outbox/outbox-relay"), "--database-url",
-                           relay_options.database_url, "--brokers", testing::kafkaBrokers(),
-                           "--lock-key", std::to_string(relay_options.lock_key)});
-    start("replication-worker", {testing::binaryPath("src/workers/replication/replication-worker"),
-                                 "--replica-database-url", replica.replica().url(), "--brokers",
-                                 testing::kafkaBrokers(), "--topic", replica.topic(), "--dlq-topic",
-                                 replica.dlq(), "--group-id", replica.options().group_id});
-    start("notification-worker",
-          {testing::binaryPath("src/workers/notification/notification-worker"), "--database-url",
-           mail.db().url(), "--brokers", testing::kafkaBrokers(), "--smtp-url",
-           testing::realSmtpUrl(), "--topic", mail.topic(), "--retry-topic", mail.retryTopic(),
-           "--failed-topic", mail.failedTopic(), "--group-id", testing::uniqueName("it-ready")});
+    start("outbox-relay", testing::withKafkaIdentity(
+                              {testing::binaryPath("src/outbox/outbox-relay"), "--database-url",
+                               relay_options.database_url, "--brokers", testing::kafkaBrokers(),
+                               "--lock-key", std::to_string(relay_options.lock_key)},
+                              "outbox-relay"));
+    start("replication-worker",
+          testing::replicationWorkerCommand(replica.workerArgs(replica.options().group_id, {})));
+    core::kafka::PipelineNames names;
+    names.notification_topic = mail.topic();
+    names.notification_retry_topic = mail.retryTopic();
+    names.notification_failed_topic = mail.failedTopic();
+    names.notification_group = testing::uniqueName("it-ready");
+    testing::grantPipelineAcls(names);
+    start(
+        "notification-worker",
+        testing::withKafkaIdentity(
+            {testing::binaryPath("src/workers/notification/notification-worker"), "--database-url",
+             mail.db().url(), "--brokers", testing::kafkaBrokers(), "--smtp-url",
+             testing::realSmtpUrl(), "--topic", mail.topic(), "--retry-topic", mail.retryTopic(),
+             "--failed-topic", mail.failedTopic(), "--group-id", names.notification_group},
+            "notification-worker"));
     REQUIRE(secondsUntil(daemons, 200, std::chrono::seconds(30)) >= 0);
   }
 

@@ -18,10 +18,11 @@ using testing::RestartOnExit;
 std::unique_ptr<testing::ChildProcess> startRelay(const testing::RelayFixture& f,
                                                   std::uint16_t port) {
   const auto options = f.relayOptions();
-  return std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-      testing::binaryPath("src/outbox/outbox-relay"), "--database-url", options.database_url,
-      "--brokers", options.brokers, "--lock-key", std::to_string(options.lock_key),
-      "--metrics-address", "127.0.0.1:" + std::to_string(port), "--delivery-timeout-ms", "180000"});
+  return std::make_unique<testing::ChildProcess>(testing::withKafkaIdentity(
+      {testing::binaryPath("src/outbox/outbox-relay"), "--database-url", options.database_url,
+       "--brokers", options.brokers, "--lock-key", std::to_string(options.lock_key),
+       "--metrics-address", "127.0.0.1:" + std::to_string(port), "--delivery-timeout-ms", "180000"},
+      "outbox-relay"));
 }
 
 // Every CRUD row of the outbox reached the topic at least once, and each

@@ -21,6 +21,7 @@
 #include "core/kafka/consumer.hpp"
 #include "core/kafka/producer.hpp"
 #include "integration/notification/smtp_test_servers.hpp"
+#include "support/kafka_identity.hpp"
 #include "support/kafka_reader.hpp"
 #include "support/test_env.hpp"
 #include "workers/notification/notifier.hpp"
@@ -73,22 +74,26 @@ class NotificationFixture {
     REQUIRE(files.ok());
     auto migrated = core::db::migrate(c, *files);
     REQUIRE_MESSAGE(migrated.ok(), (migrated.ok() ? "" : migrated.error().message));
-    auto created = core::kafka::createTopics(kafkaBrokers(), {{topic_, partitions, 1, {}},
-                                                              {retry_topic_, partitions, 1, {}},
-                                                              {failed_topic_, partitions, 1, {}}});
+    auto created = core::kafka::createTopics(kafkaBrokers(), kafkaAdminProperties(),
+                                             {{topic_, partitions, 1, {}},
+                                              {retry_topic_, partitions, 1, {}},
+                                              {failed_topic_, partitions, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message));
-    auto producer = core::kafka::Producer::create({kafkaBrokers(), "it-notification", true, {}});
+    auto producer = core::kafka::Producer::create(
+        {kafkaBrokers(), "it-notification", true, kafkaAdminProperties()});
     REQUIRE(producer.ok());
     producer_ = std::move(producer).value();
   }
   ~NotificationFixture() {
-    (void)core::kafka::deleteTopics(kafkaBrokers(), {topic_, retry_topic_, failed_topic_});
+    (void)core::kafka::deleteTopics(kafkaBrokers(), kafkaAdminProperties(),
+                                    {topic_, retry_topic_, failed_topic_});
   }
 
   notification::NotifierOptions options(const std::string& group = "") const {
     notification::NotifierOptions o;
     o.database_url = db_.url();
     o.brokers = kafkaBrokers();
+    o.kafka_properties = kafkaAdminProperties();
     o.group_id = group.empty() ? topic_ + "-worker" : group;
     o.topic = topic_;
     o.retry_topic = retry_topic_;

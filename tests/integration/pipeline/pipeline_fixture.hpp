@@ -16,6 +16,7 @@
 #include "core/kafka/admin.hpp"
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
+#include "support/kafka_identity.hpp"
 #include "support/test_env.hpp"
 
 namespace testing {
@@ -39,8 +40,20 @@ class Pipeline {
          {&crud_topic_, &mail_topic_, &retry_topic_, &failed_topic_, &dlq_topic_}) {
       topics.push_back({*name, 1, 1, {}});
     }
-    const auto created = core::kafka::createTopics(kafkaBrokers(), topics);
+    const auto created = core::kafka::createTopics(kafkaBrokers(), kafkaAdminProperties(), topics);
     REQUIRE_MESSAGE(created.ok(), created.error().message);
+    // Each process logs in as its own Kafka user with its production grants.
+    const auto replication_group = uniqueName("it-pipe-replication");
+    const auto notification_group = uniqueName("it-pipe-notification");
+    core::kafka::PipelineNames names;
+    names.crud_topic = crud_topic_;
+    names.crud_dead_letter_topic = dlq_topic_;
+    names.notification_topic = mail_topic_;
+    names.notification_retry_topic = retry_topic_;
+    names.notification_failed_topic = failed_topic_;
+    names.replication_group = replication_group;
+    names.notification_group = notification_group;
+    grantPipelineAcls(names);
 
     api_port_ = freePort();
     relay_port_ = freePort();
@@ -55,17 +68,18 @@ class Pipeline {
                       "/metrics,replication-worker=" + url(replication_port_) +
                       "/metrics,notification-worker=" + url(notification_port_) + "/metrics"});
     relay_ = startRelay();
-    replication_ =
-        start({binaryPath("src/workers/replication/replication-worker"), "--replica-database-url",
-               replica_.url(), "--brokers", kafkaBrokers(), "--topic", crud_topic_, "--dlq-topic",
-               dlq_topic_, "--group-id", uniqueName("it-pipe-replication"), "--metrics-address",
-               address(replication_port_)});
-    notification_ =
-        start({binaryPath("src/workers/notification/notification-worker"), "--database-url",
-               notifications_.url(), "--brokers", kafkaBrokers(), "--smtp-url",
-               requiredEnv("SMTP_URL"), "--topic", mail_topic_, "--retry-topic", retry_topic_,
-               "--failed-topic", failed_topic_, "--group-id", uniqueName("it-pipe-notification"),
-               "--metrics-address", address(notification_port_)});
+    replication_ = start(
+        withKafkaIdentity({binaryPath("src/workers/replication/replication-worker"),
+                           "--replica-database-url", replica_.url(), "--brokers", kafkaBrokers(),
+                           "--topic", crud_topic_, "--dlq-topic", dlq_topic_, "--group-id",
+                           replication_group, "--metrics-address", address(replication_port_)},
+                          "replication-worker"));
+    notification_ = start(withKafkaIdentity(
+        {binaryPath("src/workers/notification/notification-worker"), "--database-url",
+         notifications_.url(), "--brokers", kafkaBrokers(), "--smtp-url", requiredEnv("SMTP_URL"),
+         "--topic", mail_topic_, "--retry-topic", retry_topic_, "--failed-topic", failed_topic_,
+         "--group-id", notification_group, "--metrics-address", address(notification_port_)},
+        "notification-worker"));
     for (auto port : {api_port_, relay_port_, replication_port_, notification_port_}) {
       REQUIRE_MESSAGE(waitUntil([&]() { return ready(port); }),
                       "a process on port " << port << " did not become ready:\n"
@@ -75,7 +89,8 @@ class Pipeline {
 
   ~Pipeline() {
     (void)core::kafka::deleteTopics(
-        kafkaBrokers(), {crud_topic_, mail_topic_, retry_topic_, failed_topic_, dlq_topic_});
+        kafkaBrokers(), kafkaAdminProperties(),
+        {crud_topic_, mail_topic_, retry_topic_, failed_topic_, dlq_topic_});
   }
 
   HttpClient api() const { return HttpClient(url(api_port_)); }
@@ -105,7 +120,7 @@ class Pipeline {
   CommandResult relayCommand(const std::string& arguments) const {
     return runCommand(binaryPath("src/outbox/outbox-relay") + " " + arguments +
                       " --database-url '" + source_.url() + "' --brokers " + kafkaBrokers() +
-                      " 2>&1");
+                      kafkaIdentityArgs("outbox-relay") + " 2>&1");
   }
 
   long long scalar(const TempDatabase& db, const std::string& sql) const {
@@ -147,8 +162,10 @@ class Pipeline {
     return std::make_unique<ChildProcess>(std::move(argv));
   }
   std::unique_ptr<ChildProcess> startRelay() {
-    return start({binaryPath("src/outbox/outbox-relay"), "--database-url", source_.url(),
-                  "--brokers", kafkaBrokers(), "--metrics-address", address(relay_port_)});
+    return start(
+        withKafkaIdentity({binaryPath("src/outbox/outbox-relay"), "--database-url", source_.url(),
+                           "--brokers", kafkaBrokers(), "--metrics-address", address(relay_port_)},
+                          "outbox-relay"));
   }
 
   TempDatabase source_;

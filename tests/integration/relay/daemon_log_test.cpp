@@ -13,9 +13,11 @@ using testing::RelayFixture;
 TEST_CASE("a relay under light load does not log a state line per poll") {
   RelayFixture f;
   const auto options = f.relayOptions();
-  testing::ChildProcess relay({testing::binaryPath("src/outbox/outbox-relay"), "--database-url",
-                               options.database_url, "--brokers", options.brokers, "--lock-key",
-                               std::to_string(options.lock_key), "--metrics-address", ""});
+  testing::ChildProcess relay(
+      testing::withKafkaIdentity({testing::binaryPath("src/outbox/outbox-relay"), "--database-url",
+                                  options.database_url, "--brokers", options.brokers, "--lock-key",
+                                  std::to_string(options.lock_key), "--metrics-address", ""},
+                                 "outbox-relay"));
   REQUIRE(testing::waitUntil(
       [&]() { return relay.output().find("became leader") != std::string::npos; }));
   // Ten writes apart: each turns the leader from idle to publishing and back.

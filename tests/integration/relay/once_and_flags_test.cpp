@@ -10,7 +10,7 @@ namespace {
 
 std::string daemonFlags(const RelayFixture& f, const std::string& brokers) {
   return "--brokers " + brokers + " --lock-key " + std::to_string(f.relayOptions().lock_key) +
-         " --metrics-address '' --log-level warn";
+         " --metrics-address '' --log-level warn" + testing::kafkaIdentityArgs("outbox-relay");
 }
 
 }  // namespace

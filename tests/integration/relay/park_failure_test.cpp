@@ -28,8 +28,8 @@ TEST_CASE("a park the database cannot record is logged as such, not as parked, a
       "CREATE TRIGGER refuse_park BEFORE UPDATE ON outbox FOR EACH ROW "
       "WHEN (NEW.parked_at IS NOT NULL) EXECUTE FUNCTION refuse_park()");
   const std::string flags = "--once --max-message-bytes 4096 --brokers " + testing::kafkaBrokers() +
-                            " --lock-key " + std::to_string(f.relayOptions().lock_key) +
-                            " --metrics-address ''";
+                            testing::kafkaIdentityArgs("outbox-relay") + " --lock-key " +
+                            std::to_string(f.relayOptions().lock_key) + " --metrics-address ''";
   const auto waiting = [&](std::int64_t customer) {
     return f.scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL AND aggregate_id = " +
                     std::to_string(customer));

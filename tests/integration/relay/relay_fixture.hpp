@@ -17,6 +17,7 @@
 #include "core/kafka/admin.hpp"
 #include "core/kafka/consumer.hpp"
 #include "outbox/relay.hpp"
+#include "support/kafka_identity.hpp"
 #include "support/kafka_reader.hpp"
 #include "support/test_env.hpp"
 
@@ -28,22 +29,30 @@ class RelayFixture {
     pqxx::connection c(db_.url());
     auto files = core::db::loadMigrations(sourcePath("sql/customers"));
     REQUIRE(core::db::migrate(c, *files).ok());
-    auto created = core::kafka::createTopics(
-        kafkaBrokers(), {{topics_.crud, 1, 1, {}}, {topics_.notification, 1, 1, {}}});
+    auto created =
+        core::kafka::createTopics(kafkaBrokers(), kafkaAdminProperties(),
+                                  {{topics_.crud, 1, 1, {}}, {topics_.notification, 1, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? std::string() : created.error().message));
+    // The relay processes below run as outbox-relay, with its production grants.
+    core::kafka::PipelineNames names;
+    names.crud_topic = topics_.crud;
+    names.notification_topic = topics_.notification;
+    grantPipelineAcls(names);
     pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
         db_.url(), 8, std::chrono::seconds(10), 5,
         [](pqxx::connection& conn) { api::CustomerStore::prepareStatements(conn); }});
     store_ = std::make_unique<api::CustomerStore>(*pool_, topics_, metrics_);
   }
   ~RelayFixture() {
-    (void)core::kafka::deleteTopics(kafkaBrokers(), {topics_.crud, topics_.notification});
+    (void)core::kafka::deleteTopics(kafkaBrokers(), kafkaAdminProperties(),
+                                    {topics_.crud, topics_.notification});
   }
 
   outbox::RelayOptions relayOptions() const {
     outbox::RelayOptions o;
     o.database_url = db_.url();
     o.brokers = kafkaBrokers();
+    o.kafka_properties = kafkaAdminProperties();
     o.lock_key = std::hash<std::string>{}(db_.name()) & 0x7fffffffffffLL;  // per test
     o.delivery_timeout = std::chrono::seconds(30);
     o.standby_interval = std::chrono::milliseconds(200);
@@ -51,7 +60,7 @@ class RelayFixture {
   }
 
   // The outbox-relay executable on this fixture's database, brokers and lock
-  // key, without a status server, followed by `flags`.
+  // key, logged in as outbox-relay, without a status server, followed by `flags`.
   std::vector<std::string> relayCommand(const std::vector<std::string>& flags) const {
     const auto options = relayOptions();
     std::vector<std::string> argv = {binaryPath("src/outbox/outbox-relay"),
@@ -63,6 +72,8 @@ class RelayFixture {
                                      std::to_string(options.lock_key),
                                      "--metrics-address",
                                      ""};
+    const auto identity = kafkaIdentityFlags("outbox-relay");
+    argv.insert(argv.end(), identity.begin(), identity.end());
     argv.insert(argv.end(), flags.begin(), flags.end());
     return argv;
   }

@@ -237,8 +237,9 @@ struct RefusedRowLayout {
   std::int64_t refused_id = 0;
 
   explicit RefusedRowLayout(RelayFixture& f) {
-    auto created = core::kafka::createTopics(
-        testing::kafkaBrokers(), {{small_topic, 1, 1, {{"max.message.bytes", "1000"}}}});
+    auto created =
+        core::kafka::createTopics(testing::kafkaBrokers(), testing::kafkaAdminProperties(),
+                                  {{small_topic, 1, 1, {{"max.message.bytes", "1000"}}}});
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? std::string() : created.error().message));
     for (int i = 0; i < 30; ++i) ids.push_back(f.createCustomer(i));  // rows 1-60
     blocked = ids[9];
@@ -257,7 +258,10 @@ struct RefusedRowLayout {
     refused_id = f.scalar("SELECT id FROM outbox WHERE topic = '" + small_topic + "'");
     REQUIRE(refused_id == 61);
   }
-  ~RefusedRowLayout() { (void)core::kafka::deleteTopics(testing::kafkaBrokers(), {small_topic}); }
+  ~RefusedRowLayout() {
+    (void)core::kafka::deleteTopics(testing::kafkaBrokers(), testing::kafkaAdminProperties(),
+                                    {small_topic});
+  }
   RefusedRowLayout(const RefusedRowLayout&) = delete;
   RefusedRowLayout& operator=(const RefusedRowLayout&) = delete;
 

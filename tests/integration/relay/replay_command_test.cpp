@@ -137,10 +137,15 @@ TEST_CASE("replay by time range sends only the rows created in it, to a named to
       "WHERE id BETWEEN 5 AND 8");
   const auto before = publishingState(f);
   const std::string target = testing::uniqueName("it-replay-target");
-  REQUIRE(core::kafka::createTopics(testing::kafkaBrokers(), {{target, 1, 1, {}}}).ok());
+  REQUIRE(core::kafka::createTopics(testing::kafkaBrokers(), testing::kafkaAdminProperties(),
+                                    {{target, 1, 1, {}}})
+              .ok());
   struct DropTopic {
     std::string name;
-    ~DropTopic() { (void)core::kafka::deleteTopics(testing::kafkaBrokers(), {name}); }
+    ~DropTopic() {
+      (void)core::kafka::deleteTopics(testing::kafkaBrokers(), testing::kafkaAdminProperties(),
+                                      {name});
+    }
   } drop{target};
 
   const auto replay =
@@ -190,7 +195,8 @@ TEST_CASE("replay draws a progress bar when stderr is a terminal") {
   // script(1) runs the command on a pseudo-terminal and copies what it wrote.
   const std::string command = testing::binaryPath("src/outbox/outbox-relay") +
                               " replay --database-url '" + f.db().url() + "' --brokers " +
-                              testing::kafkaBrokers() + " --from-id 1 --to-id 10 --log-level warn";
+                              testing::kafkaBrokers() + " --from-id 1 --to-id 10 --log-level warn" +
+                              testing::kafkaIdentityArgs("outbox-relay");
   const auto r = testing::runCommand("script -qec \"" + command + "\" /dev/null");
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   CHECK(r.output.find("\r[##############################]  10/10  100.0%") != std::string::npos);
@@ -204,10 +210,11 @@ TEST_CASE(
   fivePublishedCustomers(f);
   // One message in the producer's queue at a time, each held back 300 ms:
   // ten rows take seconds, so the signal lands mid-run.
-  testing::ChildProcess replay(
+  testing::ChildProcess replay(testing::withKafkaIdentity(
       {testing::binaryPath("src/outbox/outbox-relay"), "replay", "--database-url", f.db().url(),
        "--brokers", testing::kafkaBrokers(), "--from-id", "1", "--to-id", "10", "--progress",
-       "none", "-X", "queue.buffering.max.messages=1", "-X", "linger.ms=300"});
+       "none", "-X", "queue.buffering.max.messages=1", "-X", "linger.ms=300"},
+      "outbox-relay"));
   REQUIRE_MESSAGE(
       testing::waitUntil(
           [&]() { return replay.output().find("replaying 10 rows") != std::string::npos; },

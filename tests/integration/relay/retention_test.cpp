@@ -80,11 +80,12 @@ TEST_CASE("the daemon with --retention deletes old published rows on the leader 
   RelayFixture f;
   agedOutbox(f);
   const auto options = f.relayOptions();
-  testing::ChildProcess relay({testing::binaryPath("src/outbox/outbox-relay"), "--database-url",
-                               options.database_url, "--brokers", options.brokers, "--lock-key",
-                               std::to_string(options.lock_key), "--metrics-address", "",
-                               "--retention", "7d", "--retention-interval", "1s",
-                               "--retention-batch", "2"});
+  testing::ChildProcess relay(testing::withKafkaIdentity(
+      {testing::binaryPath("src/outbox/outbox-relay"), "--database-url", options.database_url,
+       "--brokers", options.brokers, "--lock-key", std::to_string(options.lock_key),
+       "--metrics-address", "", "--retention", "7d", "--retention-interval", "1s",
+       "--retention-batch", "2"},
+      "outbox-relay"));
   CHECK_MESSAGE(testing::waitUntil(
                     [&]() { return f.scalar("SELECT count(*) FROM outbox WHERE id <= 6") == 0; },
                     std::chrono::seconds(20)),

@@ -21,6 +21,7 @@
 #include "core/kafka/consumer.hpp"
 #include "core/kafka/producer.hpp"
 #include "support/child_process.hpp"
+#include "support/kafka_identity.hpp"
 #include "support/kafka_reader.hpp"
 #include "support/test_env.hpp"
 #include "workers/replication/replicator.hpp"
@@ -120,14 +121,18 @@ class ReplicationFixture {
   explicit ReplicationFixture(int partitions = 1)
       : replica_("it_replica"), topic_(uniqueName("it-crud")), dlq_(topic_ + "-DLQ") {
     migrateReplica(replica_.url());
-    auto created = core::kafka::createTopics(
-        kafkaBrokers(), {{topic_, partitions, 1, {}}, {dlq_, partitions, 1, {}}});
+    auto created =
+        core::kafka::createTopics(kafkaBrokers(), kafkaAdminProperties(),
+                                  {{topic_, partitions, 1, {}}, {dlq_, partitions, 1, {}}});
     REQUIRE_MESSAGE(created.ok(), created.error().message);
-    auto producer = core::kafka::Producer::create({kafkaBrokers(), "it-replication", true, {}});
+    auto producer = core::kafka::Producer::create(
+        {kafkaBrokers(), "it-replication", true, kafkaAdminProperties()});
     REQUIRE_MESSAGE(producer.ok(), producer.error().message);
     producer_ = std::move(producer).value();
   }
-  ~ReplicationFixture() { (void)core::kafka::deleteTopics(kafkaBrokers(), {topic_, dlq_}); }
+  ~ReplicationFixture() {
+    (void)core::kafka::deleteTopics(kafkaBrokers(), kafkaAdminProperties(), {topic_, dlq_});
+  }
   ReplicationFixture(const ReplicationFixture&) = delete;
   ReplicationFixture& operator=(const ReplicationFixture&) = delete;
 
@@ -135,6 +140,7 @@ class ReplicationFixture {
     replication::ReplicatorOptions o;
     o.database_url = replica_.url();
     o.brokers = kafkaBrokers();
+    o.kafka_properties = kafkaAdminProperties();
     o.topic = topic_;
     o.dead_letter_topic = dlq_;
     o.group_id = group.empty() ? uniqueName("it-group") : group;
@@ -235,6 +241,14 @@ class ReplicationFixture {
                                      dlq_,
                                      "--group-id",
                                      group};
+    // The process logs in as replication-worker, with that user's production
+    // grants on this fixture's topics and `group`.
+    core::kafka::PipelineNames names;
+    names.crud_topic = topic_;
+    names.crud_dead_letter_topic = dlq_;
+    names.replication_group = group;
+    grantPipelineAcls(names);
+    args = withKafkaIdentity(args, "replication-worker");
     args.insert(args.end(), flags.begin(), flags.end());
     return args;
   }

@@ -122,7 +122,8 @@ TEST_CASE("a worker whose topic was deleted under it still exits on SIGTERM") {
   testing::ChildProcess worker(
       testing::replicationWorkerCommand(f.workerArgs(group, {"--metrics-address", "127.0.0.1:0"})));
   REQUIRE(testing::waitUntil([&]() { return f.storedOffset(group) > 0; }));
-  const auto deleted = core::kafka::deleteTopics(testing::kafkaBrokers(), {f.topic()});
+  const auto deleted = core::kafka::deleteTopics(testing::kafkaBrokers(),
+                                                 testing::kafkaAdminProperties(), {f.topic()});
   REQUIRE_MESSAGE(deleted.ok(), deleted.error().message);
   std::this_thread::sleep_for(std::chrono::seconds(3));  // it notices the partition is gone
   worker.signal(SIGTERM);

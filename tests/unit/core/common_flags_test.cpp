@@ -8,6 +8,7 @@
 #include "core/config/required_flag.hpp"
 #include "core/exit_codes.hpp"
 #include "support/captured_stderr.hpp"
+#include "support/without_variables.hpp"
 
 using core::config::CommandLine;
 
@@ -88,6 +89,7 @@ TEST_CASE("a database URL flag is named by its executable and falls back to its 
 }
 
 TEST_CASE("-X key=value properties are kept in order, and a value may contain =") {
+  const auto no_identity = testing::withoutKafkaIdentity();
   core::kafka::Properties properties;
   CHECK_FALSE(core::config::readKafkaProperties(
       parsed({"-X", "fetch.wait.max.ms=5", "--kafka-property", "sasl.jaas=a=b", "-Xacks=all"}),
@@ -98,6 +100,7 @@ TEST_CASE("-X key=value properties are kept in order, and a value may contain ="
 }
 
 TEST_CASE("no -X leaves the properties alone, and a malformed one is a usage error") {
+  const auto no_identity = testing::withoutKafkaIdentity();
   core::kafka::Properties properties = {{"client.id", "x"}};
   CHECK_FALSE(core::config::readKafkaProperties(parsed({}), properties));
   CHECK(properties.size() == 1);
@@ -112,10 +115,101 @@ TEST_CASE("no -X leaves the properties alone, and a malformed one is a usage err
 }
 
 TEST_CASE("the help text shows each flag's variable and the caller's -X description") {
-  const auto help = parsed({}).helpText();
+  // Boost aligns and wraps at its own width: compare with every run of
+  // blanks and line breaks as one space.
+  std::string help;
+  for (const char c : parsed({}).helpText()) {
+    const bool blank = c == ' ' || c == '\n';
+    if (!blank || (!help.empty() && help.back() != ' ')) help += blank ? ' ' : c;
+  }
   CHECK(help.find("PostgreSQL URL of the replica database [env TEST_FLAGS_REPLICA_URL]") !=
+        std::string::npos);
+  CHECK(help.find("--kafka-user arg Kafka user (SASL) this process logs in as [env KAFKA_USER]") !=
         std::string::npos);
   CHECK(help.find("Kafka bootstrap servers [env KAFKA_BROKERS]") != std::string::npos);
   CHECK(help.find("-X [ --kafka-property ]") != std::string::npos);
   CHECK(help.find("extra librdkafka consumer property (repeatable)") != std::string::npos);
+}
+
+namespace {
+
+// The usage line readKafkaSecurity prints for `args`, or "" when it accepts them.
+std::string securityError(const std::vector<std::string>& args) {
+  const auto cli = parsed(args);
+  core::kafka::Properties properties;
+  const testing::CapturedStderr err;
+  const auto exit = core::config::readKafkaSecurity(cli, properties);
+  if (!exit) return "";
+  CHECK(*exit == core::kExitUsage);
+  return err.text();
+}
+
+std::string passwordFile(const std::string& content) {
+  const std::string path = "/tmp/common_flags_test_password_" + std::to_string(::getpid());
+  FILE* file = std::fopen(path.c_str(), "w");
+  REQUIRE(file != nullptr);
+  std::fputs(content.c_str(), file);
+  std::fclose(file);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("the Kafka identity flags become librdkafka's SASL properties") {
+  const auto no_identity = testing::withoutKafkaIdentity();
+  const auto file = passwordFile("s3cret\n");
+  core::kafka::Properties properties;
+  CHECK_FALSE(core::config::readKafkaSecurity(
+      parsed({"--kafka-security-protocol", "sasl_plaintext", "--kafka-user", "outbox-relay",
+              "--kafka-password-file", file}),
+      properties));
+  const core::kafka::Properties expected = {{"security.protocol", "sasl_plaintext"},
+                                            {"sasl.mechanisms", "PLAIN"},
+                                            {"sasl.username", "outbox-relay"},
+                                            {"sasl.password", "s3cret"}};
+  CHECK(properties == expected);
+  std::remove(file.c_str());
+}
+
+TEST_CASE("plaintext, the default, adds no property") {
+  const auto no_identity = testing::withoutKafkaIdentity();
+  core::kafka::Properties properties;
+  CHECK_FALSE(core::config::readKafkaSecurity(parsed({}), properties));
+  CHECK(properties.empty());
+}
+
+TEST_CASE("KAFKA_PASSWORD stands in for the password file") {
+  const auto no_identity = testing::withoutKafkaIdentity();
+  setenv("KAFKA_PASSWORD", "from-env", 1);
+  core::kafka::Properties properties;
+  CHECK_FALSE(core::config::readKafkaSecurity(
+      parsed({"--kafka-security-protocol", "sasl_ssl", "--kafka-user", "u", "--kafka-ca-file",
+              "/etc/ca.pem"}),
+      properties));
+  REQUIRE(properties.size() == 5);
+  CHECK(properties[3].second == "from-env");
+  CHECK(properties[4] ==
+        std::make_pair(std::string("ssl.ca.location"), std::string("/etc/ca.pem")));
+  unsetenv("KAFKA_PASSWORD");
+}
+
+TEST_CASE("bad Kafka identity flags are one usage line naming the flag") {
+  const auto no_identity = testing::withoutKafkaIdentity();
+  CHECK(securityError({"--kafka-security-protocol", "ssl"})
+            .find("--kafka-security-protocol must be plaintext, sasl_plaintext or sasl_ssl, not "
+                  "'ssl'") != std::string::npos);
+  CHECK(securityError({"--kafka-security-protocol", "sasl_plaintext"})
+            .find("--kafka-user is required") != std::string::npos);
+  CHECK(securityError({"--kafka-security-protocol", "sasl_plaintext", "--kafka-user", "u"})
+            .find("--kafka-password-file (or KAFKA_PASSWORD) is required") != std::string::npos);
+  CHECK(securityError({"--kafka-security-protocol", "sasl_plaintext", "--kafka-user", "u",
+                       "--kafka-password-file", "/nonexistent/password"})
+            .find("--kafka-password-file: cannot read password file /nonexistent/password") !=
+        std::string::npos);
+  CHECK(securityError({"--kafka-user", "u"}).find("--kafka-user needs --kafka-security-protocol") !=
+        std::string::npos);
+  CHECK(securityError({"--kafka-security-protocol", "sasl_plaintext", "--kafka-user", "u",
+                       "--kafka-sasl-mechanism", "GSSAPI"})
+            .find("--kafka-sasl-mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512") !=
+        std::string::npos);
 }

@@ -8,7 +8,10 @@ using core::kafka::ErrorClass;
 TEST_CASE("a message the broker can never take is permanent") {
   CHECK(classify(RdKafka::ERR_MSG_SIZE_TOO_LARGE) == ErrorClass::kPermanent);
   CHECK(classify(RdKafka::ERR_RECORD_LIST_TOO_LARGE) == ErrorClass::kPermanent);
-  CHECK(classify(RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED) == ErrorClass::kPermanent);
+}
+
+TEST_CASE("a missing topic grant is retryable: an operator fixes it, parking would not") {
+  CHECK(classify(RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED) == ErrorClass::kRetryable);
 }
 
 TEST_CASE("a broken idempotent producer is fatal") {

@@ -17,7 +17,9 @@ struct CleanEnvironment {
     for (const char* name :
          {"NOTIFICATION_DATABASE_URL", "KAFKA_BROKERS", "SMTP_URL", "SMTP_USER", "SMTP_PASSWORD",
           "SMTP_PASSWORD_FILE", "SMTP_FROM", "SMTP_STARTTLS", "NOTIFICATION_MAX_ATTEMPTS",
-          "NOTIFICATION_RETRY_BASE_MS", "NOTIFICATION_RETRY_MAX_MS", "LOG_LEVEL"}) {
+          "NOTIFICATION_RETRY_BASE_MS", "NOTIFICATION_RETRY_MAX_MS", "LOG_LEVEL",
+          "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_USER", "KAFKA_PASSWORD_FILE",
+          "KAFKA_PASSWORD", "KAFKA_CA_FILE"}) {
       if (const char* value = std::getenv(name)) saved.emplace_back(name, value);
       unsetenv(name);
     }

@@ -13,12 +13,27 @@ namespace {
 class CleanEnvironment {
  public:
   CleanEnvironment() {
-    for (const char* name :
-         {"REPLICA_DATABASE_URL", "DATABASE_URL", "KAFKA_BROKERS", "LOG_LEVEL", "REPLICATION_TOPIC",
-          "REPLICATION_GROUP_ID", "REPLICATION_DLQ_TOPIC", "REPLICATION_BATCH_SIZE",
-          "REPLICATION_POLL_TIMEOUT_MS", "REPLICATION_DLQ_TIMEOUT_MS",
-          "REPLICATION_COMMIT_INTERVAL_MS", "REPLICATION_MAX_BACKOFF_MS",
-          "REPLICATION_METRICS_ADDRESS", "VERIFY_MAX_DIFFERENCES", "VERIFY_CHUNK_SIZE"}) {
+    for (const char* name : {"REPLICA_DATABASE_URL",
+                             "DATABASE_URL",
+                             "KAFKA_BROKERS",
+                             "LOG_LEVEL",
+                             "REPLICATION_TOPIC",
+                             "REPLICATION_GROUP_ID",
+                             "REPLICATION_DLQ_TOPIC",
+                             "REPLICATION_BATCH_SIZE",
+                             "REPLICATION_POLL_TIMEOUT_MS",
+                             "REPLICATION_DLQ_TIMEOUT_MS",
+                             "REPLICATION_COMMIT_INTERVAL_MS",
+                             "REPLICATION_MAX_BACKOFF_MS",
+                             "REPLICATION_METRICS_ADDRESS",
+                             "VERIFY_MAX_DIFFERENCES",
+                             "VERIFY_CHUNK_SIZE",
+                             "KAFKA_SECURITY_PROTOCOL",
+                             "KAFKA_SASL_MECHANISM",
+                             "KAFKA_USER",
+                             "KAFKA_PASSWORD_FILE",
+                             "KAFKA_PASSWORD",
+                             "KAFKA_CA_FILE"}) {
       if (const char* value = std::getenv(name)) saved_[name] = value;
       unsetenv(name);
     }

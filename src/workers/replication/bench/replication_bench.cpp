@@ -57,6 +57,13 @@ core::domain::CrudEvent eventFor(std::int64_t id, std::int32_t version) {
   return e;
 }
 
+// The client's identity, then the bench's own settings.
+core::kafka::Properties withClient(core::kafka::Properties client,
+                                   const core::kafka::Properties& settings) {
+  client.insert(client.end(), settings.begin(), settings.end());
+  return client;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,6 +84,10 @@ int main(int argc, char** argv) {
     }
     std::string brokers;
     if (auto e = core::config::readBrokers(cli, brokers)) return *e;
+    // One identity for the whole bench: it creates and deletes its topics, so
+    // it runs as a user allowed to (pipeline-admin on a secured broker).
+    core::kafka::Properties client;
+    if (auto e = core::config::readKafkaSecurity(cli, client)) return *e;
     const long events = cli.get<long>("events");
     const long customers = std::max(1L, cli.get<long>("customers"));
 
@@ -96,14 +107,15 @@ int main(int argc, char** argv) {
         throw std::runtime_error(files.error().message + " (run from the repository root)");
       if (auto m = core::db::migrate(c, *files); !m) throw std::runtime_error(m.error().message);
     }
-    if (auto created =
-            core::kafka::createTopics(brokers, {{topic, 1, 1, {}}, {topic + "-DLQ", 1, 1, {}}});
+    if (auto created = core::kafka::createTopics(brokers, client,
+                                                 {{topic, 1, 1, {}}, {topic + "-DLQ", 1, 1, {}}});
         !created) {
       throw std::runtime_error(created.error().message);
     }
 
     auto producer = core::kafka::Producer::create(
-        {brokers, "replication-bench", true, {{"linger.ms", "20"}, {"batch.size", "1000000"}}});
+        {brokers, "replication-bench", true,
+         withClient(client, {{"linger.ms", "20"}, {"batch.size", "1000000"}})});
     if (!producer) throw std::runtime_error(producer.error().message);
     const auto produce_start = Clock::now();
     for (long i = 0; i < events; ++i) {
@@ -134,6 +146,7 @@ int main(int argc, char** argv) {
     replication::ReplicatorOptions options;
     options.database_url = db_url;
     options.brokers = brokers;
+    options.kafka_properties = client;
     options.topic = topic;
     options.dead_letter_topic = topic + "-DLQ";
     options.group_id = "replication-bench";
@@ -164,7 +177,7 @@ int main(int argc, char** argv) {
               << " superseded=" << stats.superseded << " stale=" << stats.stale
               << " batches=" << stats.batches << std::endl;
 
-    (void)core::kafka::deleteTopics(brokers, {topic, topic + "-DLQ"});
+    (void)core::kafka::deleteTopics(brokers, client, {topic, topic + "-DLQ"});
     pqxx::connection admin(admin_url);
     pqxx::nontransaction tx(admin);
     tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(db_name) + " WITH (FORCE)");
