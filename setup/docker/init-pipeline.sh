@@ -10,3 +10,5 @@ pipeline-admin migrate --database-url "$REPLICA_DATABASE_URL" --dir "$sql/replic
 pipeline-admin migrate --database-url "$NOTIFICATION_DATABASE_URL" --dir "$sql/notifications"
 pipeline-admin create-topics --brokers "$KAFKA_BROKERS" --partitions "${TOPIC_PARTITIONS:-1}" \
   --replication-factor "${TOPIC_REPLICATION_FACTOR:-1}"
+# Each component's user gets its own topics and group, nothing more (idempotent).
+pipeline-admin kafka-acls --brokers "$KAFKA_BROKERS"
