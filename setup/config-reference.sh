@@ -31,6 +31,7 @@ COMMANDS=(
   "src/workers/notification/notification-worker"
   "src/workers/notification/notification-worker redrive"
   "src/admin/pipeline-admin"
+  "src/admin/pipeline-admin create-roles"
   "src/admin/pipeline-admin migrate"
   "src/admin/pipeline-admin create-topics"
   "src/admin/pipeline-admin delete-topics"

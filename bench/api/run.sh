@@ -20,12 +20,15 @@ port=18181
 source "$root/setup/lib/stack.sh"
 load_profile dev
 pg_ready || "$root/setup/dev-startup.sh" >/dev/null
+# Each process logs in with its own role (setup/lib/pg_roles.sh); the
+# script's own SQL stays superuser.
+pg_export_passfile
 build_dir=$("$root/setup/build.sh" | tail -n 1)
 db_url="$PG_URL_BASE/bench_customers"
 psql_admin -d postgres -c "DROP DATABASE IF EXISTS bench_customers WITH (FORCE)" -c "CREATE DATABASE bench_customers" >/dev/null
 "$build_dir/src/admin/pipeline-admin" migrate --database-url "$db_url" --dir "$root/sql/customers" >/dev/null
 
-"$build_dir/src/api/customer-api" --database-url "$db_url" --listen "127.0.0.1:$port" --allow-unauthenticated \
+"$build_dir/src/api/customer-api" --database-url "$(pg_role_url customer_api bench_customers)" --listen "127.0.0.1:$port" --allow-unauthenticated \
   --log-level warn &
 api_pid=$!
 trap 'kill $api_pid 2>/dev/null || true' EXIT

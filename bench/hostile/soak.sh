@@ -38,16 +38,17 @@ for t in "${topics[@]}"; do topic_flags+=(--topic "$t"); done
 alive() { kill -0 "$(cat "$work/$1.pid")" 2>/dev/null; }
 
 bench_start smtp /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Sink
-bench_start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_hostile" \
+pg_export_passfile  # each process logs in as its own role
+bench_start api "$build_dir/src/api/customer-api" --database-url "$(pg_role_url customer_api bench_hostile)" \
   --listen "127.0.0.1:$api_port" --allow-unauthenticated --crud-topic "$crud" --notification-topic "$mail" --log-level warn
-bench_start relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_hostile" \
+bench_start relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay bench_hostile)" \
   --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" --log-level warn
 bench_start replication "$build_dir/src/workers/replication/replication-worker" \
-  --replica-database-url "$PG_URL_BASE/bench_hostile_replica" --brokers "$KAFKA_BROKERS" \
+  --replica-database-url "$(pg_role_url replication_worker bench_hostile_replica)" --brokers "$KAFKA_BROKERS" \
   --topic "$crud" --dlq-topic "$crud-DLQ" --group-id "bench-hostile-$(date +%s)" \
   --metrics-address "127.0.0.1:$replication_port" --log-level warn
 bench_start notification "$build_dir/src/workers/notification/notification-worker" \
-  --database-url "$PG_URL_BASE/bench_hostile_notifications" --brokers "$KAFKA_BROKERS" \
+  --database-url "$(pg_role_url notification_worker bench_hostile_notifications)" --brokers "$KAFKA_BROKERS" \
   --topic "$mail" --retry-topic "$mail-RETRY" --failed-topic "$mail-FAILED" \
   --group-id "bench-hostile-$(date +%s)" --smtp-url "smtp://127.0.0.1:$smtp_port" \
   --metrics-address "127.0.0.1:$notification_port" --log-level warn
@@ -84,8 +85,8 @@ died=0
 for name in api relay replication notification; do alive "$name" || { died=$((died + 1)); log "$name DIED: $(tail -n 5 "$work/$name.log")"; }; done
 api_5xx=$(scrape "http://127.0.0.1:$api_port/metrics" | awk '/^http_requests_total\{/ && /status="5/ {s += $2} END {print s + 0}')
 verify_out=$("$build_dir/src/workers/replication/replication-worker" verify \
-  --source-database-url "$PG_URL_BASE/bench_hostile" \
-  --replica-database-url "$PG_URL_BASE/bench_hostile_replica" | tail -n 1) && verify_rc=0 || verify_rc=$?
+  --source-database-url "$(pg_role_url customer_api bench_hostile)" \
+  --replica-database-url "$(pg_role_url replication_worker bench_hostile_replica)" | tail -n 1) && verify_rc=0 || verify_rc=$?
 dlq=$("$build_dir/bench/hostile-client" count "$KAFKA_BROKERS" "$crud-DLQ")
 failed=$("$build_dir/bench/hostile-client" count "$KAFKA_BROKERS" "$mail-FAILED")
 rss() { awk '/VmRSS/ {print int($2 / 1024) " MB"}' "/proc/$(cat "$work/$1.pid")/status" 2>/dev/null || echo "-"; }

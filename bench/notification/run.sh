@@ -54,7 +54,8 @@ psql_admin -d postgres -c "DROP DATABASE IF EXISTS bench_notifications WITH (FOR
 "$flood" "$KAFKA_BROKERS" "$run-mail" "$mails" >"$work/flood.out"
 
 xacts_before=$(transactions bench_notifications)
-bench_start worker "$worker" --database-url "$db_url" --brokers "$KAFKA_BROKERS" \
+pg_export_passfile  # the worker logs in as notification_worker
+bench_start worker "$worker" --database-url "$(pg_role_url notification_worker bench_notifications)" --brokers "$KAFKA_BROKERS" \
   --topic "$run-mail" --retry-topic "$run-retry" --failed-topic "$run-failed" --group-id "$run" \
   --smtp-url "${BENCH_SMTP_URL:-smtp://127.0.0.1:$sink_port}" --smtp-starttls off \
   --metrics-address "127.0.0.1:$metrics_port" --log-level warn "$@"

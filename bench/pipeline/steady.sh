@@ -33,10 +33,11 @@ done
 
 start() { bench_start "$@" --log-level warn; }  # NAME COMMAND...
 
-start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_pipeline" \
+pg_export_passfile  # each process logs in as its own role
+start api "$build_dir/src/api/customer-api" --database-url "$(pg_role_url customer_api bench_pipeline)" \
   --listen "127.0.0.1:$api_port" --allow-unauthenticated --crud-topic "$crud_topic" --notification-topic "$mail_topic"
 start worker "$build_dir/src/workers/replication/replication-worker" \
-  --replica-database-url "$PG_URL_BASE/bench_pipeline_replica" --brokers "$KAFKA_BROKERS" \
+  --replica-database-url "$(pg_role_url replication_worker bench_pipeline_replica)" --brokers "$KAFKA_BROKERS" \
   --topic "$crud_topic" --group-id "bench-$(date +%s)" --metrics-address "127.0.0.1:$worker_port"
 wait_for "customer-api" 10 curl -sf "http://127.0.0.1:$api_port/readyz" || die "customer-api did not start ($work/api.log)"
 wait_for "replication-worker" 10 curl -sf "http://127.0.0.1:$worker_port/healthz" ||
@@ -45,7 +46,7 @@ wait_for "replication-worker" 10 curl -sf "http://127.0.0.1:$worker_port/healthz
 # phase NAME [relay flags...]: idle query rate, then latency under load.
 phase() {
   local name=$1; shift
-  start relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_pipeline" \
+  start relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay bench_pipeline)" \
     --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" "$@"
   wait_for "outbox-relay" 10 curl -sf "http://127.0.0.1:$relay_port/healthz" || die "outbox-relay did not start"
   # After a phase's writes, vacuum now so that autovacuum does not count as

@@ -43,15 +43,16 @@ start() { bench_start "$@" --log-level warn; }  # NAME COMMAND...
 # The relay and the workers at the dev stack's lower CPU priority (setup/lib/apps.sh).
 background() { local name=$1; shift; start "$name" nice -n "${BACKGROUND_NICE:-10}" "$@"; }
 bench_start sink /usr/sbin/smtp-sink -u postfix "127.0.0.1:$sink_port" 1024
-start api "$build_dir/src/api/customer-api" --database-url "$PG_URL_BASE/bench_sus" \
+pg_export_passfile  # each process logs in as its own role
+start api "$build_dir/src/api/customer-api" --database-url "$(pg_role_url customer_api bench_sus)" \
   --listen "127.0.0.1:$api_port" --allow-unauthenticated --crud-topic "$crud_topic" --notification-topic "$mail_topic"
-background relay "$build_dir/src/outbox/outbox-relay" --database-url "$PG_URL_BASE/bench_sus" \
+background relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay bench_sus)" \
   --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port"
 background replica "$build_dir/src/workers/replication/replication-worker" \
-  --replica-database-url "$PG_URL_BASE/bench_sus_replica" --brokers "$KAFKA_BROKERS" \
+  --replica-database-url "$(pg_role_url replication_worker bench_sus_replica)" --brokers "$KAFKA_BROKERS" \
   --topic "$crud_topic" --group-id "$run-replica" --metrics-address "127.0.0.1:$replica_port"
 background mail "$build_dir/src/workers/notification/notification-worker" \
-  --database-url "$PG_URL_BASE/bench_sus_notifications" --brokers "$KAFKA_BROKERS" \
+  --database-url "$(pg_role_url notification_worker bench_sus_notifications)" --brokers "$KAFKA_BROKERS" \
   --topic "$mail_topic" --retry-topic "$mail_topic-RETRY" --failed-topic "$mail_topic-FAILED" \
   --group-id "$run-mail" --smtp-url "smtp://127.0.0.1:$sink_port" --smtp-starttls off \
   --metrics-address "127.0.0.1:$mail_port"

@@ -17,6 +17,9 @@ shift || true
 source "$root/setup/lib/stack.sh"
 load_profile dev
 pg_ready || "$root/setup/dev-startup.sh" >/dev/null
+# Each process logs in with its own role (setup/lib/pg_roles.sh); the
+# script's own SQL stays superuser.
+pg_export_passfile
 build_dir=$("$root/setup/build.sh" | tail -n 1)
 admin="$build_dir/src/admin/pipeline-admin"
 db_url="$PG_URL_BASE/bench_relay"
@@ -39,7 +42,7 @@ ceiling=$("$build_dir/bench/raw-producer" "$db_url" "$KAFKA_BROKERS")
 log "outbox-relay --once $*"
 rss_log=$(mktemp)
 start=$(date +%s.%N)
-"$build_dir/src/outbox/outbox-relay" --once --database-url "$db_url" --brokers "$KAFKA_BROKERS" \
+"$build_dir/src/outbox/outbox-relay" --once --database-url "$(pg_role_url outbox_relay bench_relay)" --brokers "$KAFKA_BROKERS" \
   --metrics-address "" --log-level "${RELAY_LOG_LEVEL:-warn}" "$@" &
 relay_pid=$!
 while kill -0 "$relay_pid" 2>/dev/null; do

@@ -27,22 +27,27 @@ app_command() {
   # On two cores their bursts doubled the API's POST p99 (bench/RESULTS.md,
   # "API tail with the whole pipeline"), so they run at a lower CPU priority.
   local background="nice -n $BACKGROUND_NICE"
+  # Each process logs in with its own role; libpq finds its password in the
+  # pgpass file (setup/lib/pg_roles.sh), so none is on a command line.
+  local pg="env PGPASSFILE=$(pg_passfile)"
   case "$name" in
     customer-api)
-      echo "$build_dir/src/api/customer-api --database-url $PG_URL_BASE/customers" \
-        "--notifications-database-url $PG_URL_BASE/notifications" \
+      echo "$pg $build_dir/src/api/customer-api --database-url $(pg_role_url customer_api customers)" \
+        "--notifications-database-url $(pg_role_url customer_api notifications)" \
         "--pipeline-metrics outbox-relay=http://127.0.0.1:$RELAY_METRICS_PORT/metrics,replication-worker=http://127.0.0.1:$REPLICATION_METRICS_PORT/metrics,notification-worker=http://127.0.0.1:$NOTIFICATION_METRICS_PORT/metrics" \
         "--listen 127.0.0.1:$API_PORT --allow-unauthenticated --web-root $PROJECT_ROOT/web $logging" ;;
     outbox-relay)
-      echo "$background $build_dir/src/outbox/outbox-relay --database-url $PG_URL_BASE/customers" \
+      echo "$pg $background $build_dir/src/outbox/outbox-relay" \
+        "--database-url $(pg_role_url outbox_relay customers)" \
         "--brokers $KAFKA_BROKERS --metrics-address $metrics $logging" ;;
     replication-worker)
-      echo "$background $build_dir/src/workers/replication/replication-worker" \
-        "--replica-database-url $PG_URL_BASE/customers_replica --brokers $KAFKA_BROKERS" \
+      echo "$pg $background $build_dir/src/workers/replication/replication-worker" \
+        "--replica-database-url $(pg_role_url replication_worker customers_replica)" \
+        "--brokers $KAFKA_BROKERS" \
         "--metrics-address $metrics --group-instance-id $PROFILE-replication-1 $logging" ;;
     notification-worker)
-      echo "$background $build_dir/src/workers/notification/notification-worker" \
-        "--database-url $PG_URL_BASE/notifications --brokers $KAFKA_BROKERS" \
+      echo "$pg $background $build_dir/src/workers/notification/notification-worker" \
+        "--database-url $(pg_role_url notification_worker notifications) --brokers $KAFKA_BROKERS" \
         "--smtp-url smtp://127.0.0.1:$SMTP_PORT --metrics-address $metrics" \
         "--group-instance-id $PROFILE-notification-1 $logging" ;;
   esac

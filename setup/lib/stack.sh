@@ -3,6 +3,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/profile.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/pg_roles.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kafka.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/smtp.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
@@ -15,10 +16,11 @@ stack_up() {
   pg_start
   kafka_start
   smtp_start
+  # Roles, passwords and database owners first (as postgres), then the
+  # migrations as outbox_owner (setup/lib/pg_roles.sh).
+  pg_bootstrap_roles "$admin"
   for db in $DATABASES; do
-    pg_create_database "$db"
-    "$admin" migrate --database-url "$PG_URL_BASE/$db" --dir "$(migrations_for "$db")" ||
-      die "migrations of database $db failed"
+    pg_migrate "$admin" "$db" || die "migrations of database $db failed"
   done
   # TOPIC_PARTITIONS: partitions of each topic when it is created (default 1);
   # existing topics keep theirs (see docs/SCALING.md before changing it).
@@ -52,6 +54,7 @@ export KAFKA_BROKERS=$KAFKA_BROKERS
 export SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
 export SMTP_MAILDIR=$MAIL_DIR
 export API_PORT=$API_PORT
+$(pg_role_env)
 $(kafka_env_lines)
 $(profile_overrides)
 ENV

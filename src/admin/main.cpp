@@ -1,4 +1,5 @@
 // pipeline-admin: operator commands that are not part of a daemon.
+//   create-roles   create the login roles and hand the databases to outbox_owner
 //   migrate        apply pending sql/ migrations to one database
 //   create-topics  create missing Kafka topics (1 partition by default)
 //   delete-topics  delete Kafka topics (benchmarks and tests clean up with it)
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "admin/create_roles.hpp"
 #include "core/app/main_support.hpp"
 #include "core/config/common_flags.hpp"
 #include "core/db/connect.hpp"
@@ -156,6 +158,7 @@ int kafkaAclsCommand(const std::vector<std::string>& args) {
 constexpr const char* kUsage =
     "Usage: pipeline-admin COMMAND [flags]\n\n"
     "Commands:\n"
+    "  create-roles   create the pipeline's login roles (as a superuser, once)\n"
     "  migrate        apply pending SQL migrations to one database\n"
     "  create-topics  create missing Kafka topics\n"
     "  delete-topics  delete Kafka topics and their messages\n"
@@ -173,6 +176,7 @@ int main(int argc, char** argv) {
     }
     const std::string command = args.front();
     args.erase(args.begin());
+    if (command == "create-roles") return admin::createRolesCommand(kProgram, args);
     if (command == "migrate") return migrateCommand(args);
     if (command == "create-topics") return createTopicsCommand(args);
     if (command == "delete-topics") return deleteTopicsCommand(args);

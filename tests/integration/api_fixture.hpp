@@ -42,7 +42,7 @@ class ApiFixture {
       if (!applied) throw std::runtime_error(applied.error().message);
     }
     pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
-        db_.url(), pool_size, std::chrono::seconds(10), 5,
+        db_.urlAs(Role::kApi), pool_size, std::chrono::seconds(10), 5,
         [](pqxx::connection& c) { api::CustomerStore::prepareStatements(c); }});
     store_ = std::make_unique<api::CustomerStore>(*pool_, api::EventTopics{}, metrics_);
     views_ = std::make_unique<api::PipelineViews>(*pool_, std::move(views));
@@ -56,7 +56,8 @@ class ApiFixture {
   }
 
   std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  const std::string& databaseUrl() const { return db_.url(); }
+  const std::string& databaseUrl() const { return db_.url(); }  // as the superuser
+  std::string databaseUrlAs(Role role) const { return db_.urlAs(role); }
   core::metrics::Registry& metrics() { return metrics_; }
   api::HttpServer& server() { return *server_; }
   api::CustomerStore& store() { return *store_; }

@@ -111,7 +111,7 @@ TEST_CASE("with the worker's database the e-mails show sent, failed or queued") 
     REQUIRE(core::db::migrate(c, *files).ok());
   }
   api::PipelineViewOptions views;
-  views.notifications_database_url = notifications.url();
+  views.notifications_database_url = notifications.urlAs(testing::Role::kApi);
   ApiFixture api({}, 2, {}, views);
   HttpClient http(api.baseUrl());
   const auto id = createCustomer(http);

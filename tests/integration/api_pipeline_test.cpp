@@ -40,7 +40,10 @@ TEST_CASE("the panel's outbox figures are the database's: backlog, parked, leade
   api.query(
       "UPDATE outbox SET parked_at = now(), attempts = 5 WHERE id = (SELECT max(id) FROM outbox)");
   // A session that looks like the relay's and holds the leader lock.
-  pqxx::connection relay(api.databaseUrl() + "?application_name=outbox-relay");
+  // As outbox_relay: customer_api sees another role's session only through
+  // pg_read_all_stats (pipeline-admin create-roles grants it).
+  pqxx::connection relay(api.databaseUrlAs(testing::Role::kRelay) +
+                         "?application_name=outbox-relay");
   const auto pid = pqxx::nontransaction(relay).exec1("SELECT pg_backend_pid()")[0].as<int>();
   pqxx::nontransaction(relay).exec("SELECT pg_advisory_lock(123)");
   status = pipeline(http);

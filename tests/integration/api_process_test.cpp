@@ -31,7 +31,7 @@ std::string readFile(const std::string& path) {
 std::unique_ptr<ChildProcess> startApi(const std::vector<std::string>& flags) {
   std::vector<std::string> argv = {testing::binaryPath("src/api/customer-api"),
                                    "--database-url",
-                                   testing::pgUrlBase() + "/postgres",
+                                   testing::roleUrl(testing::Role::kApi, "postgres"),
                                    "--listen",
                                    "127.0.0.1:0",
                                    "--allow-unauthenticated"};

@@ -13,15 +13,18 @@ struct Executable {
 };
 
 std::vector<Executable> executables() {
-  const std::string db = testing::pgUrlBase() + "/postgres";
+  // Each on the postgres database (reachable, no schema) as its own role.
+  const auto db = [](testing::Role role) { return testing::roleUrl(role, "postgres"); };
   const std::string brokers = testing::kafkaBrokers();
   return {
-      {"src/api/customer-api", "--allow-unauthenticated --database-url " + db},
-      {"src/outbox/outbox-relay", "--database-url " + db + " --brokers " + brokers},
+      {"src/api/customer-api", "--allow-unauthenticated --database-url " + db(testing::Role::kApi)},
+      {"src/outbox/outbox-relay",
+       "--database-url " + db(testing::Role::kRelay) + " --brokers " + brokers},
       {"src/workers/replication/replication-worker",
-       "--replica-database-url " + db + " --brokers " + brokers},
+       "--replica-database-url " + db(testing::Role::kReplication) + " --brokers " + brokers},
       {"src/workers/notification/notification-worker",
-       "--database-url " + db + " --brokers " + brokers + " --smtp-url smtp://127.0.0.1:1"},
+       "--database-url " + db(testing::Role::kNotification) + " --brokers " + brokers +
+           " --smtp-url smtp://127.0.0.1:1"},
   };
 }
 
@@ -80,8 +83,12 @@ TEST_CASE("an unreachable database is a one-line error, exit 3, without hanging"
   for (const auto& e : executables()) {
     CAPTURE(std::string(e.path));
     std::string flags = e.good_flags;
-    const auto at = flags.find(testing::pgUrlBase());
-    flags.replace(at, testing::pgUrlBase().size(), "postgresql://postgres@127.0.0.1:1");
+    // The same role on a port where nothing listens.
+    const std::string base = testing::pgUrlBase();
+    const std::string server = base.substr(base.find('@'));  // "@127.0.0.1:15433"
+    const auto at = flags.find(server);
+    REQUIRE(at != std::string::npos);
+    flags.replace(at, server.size(), "@127.0.0.1:1");
     const auto started = std::chrono::steady_clock::now();
     auto r = run(e, flags);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/db/connection_url.hpp"
+
 namespace testing {
 
 std::string requiredEnv(const char* name) {
@@ -28,6 +30,18 @@ std::string pgUrlBase() {
 }
 std::string kafkaBrokers() {
   return requiredEnv("KAFKA_BROKERS");
+}
+
+std::string roleUrl(Role role, const std::string& database) {
+  const char* variable = "API_DATABASE_URL";
+  switch (role) {
+    case Role::kOwner: variable = "MIGRATOR_DATABASE_URL"; break;
+    case Role::kApi: variable = "API_DATABASE_URL"; break;
+    case Role::kRelay: variable = "RELAY_DATABASE_URL"; break;
+    case Role::kReplication: variable = "REPLICATION_WORKER_DATABASE_URL"; break;
+    case Role::kNotification: variable = "NOTIFICATION_WORKER_DATABASE_URL"; break;
+  }
+  return core::db::withDatabase(requiredEnv(variable), database);
 }
 
 std::string uniqueName(const std::string& prefix) {

@@ -16,6 +16,15 @@ std::string requiredEnv(const char* name);
 std::string pgUrlBase();     // postgresql://postgres@127.0.0.1:15433
 std::string kafkaBrokers();  // 127.0.0.1:19092
 
+// The pipeline's PostgreSQL roles (sql/README.md, "Roles and grants"). A
+// project process under test logs in with its own role, as in production;
+// fixture SQL keeps the superuser (pgUrlBase()).
+enum class Role { kOwner, kApi, kRelay, kReplication, kNotification };
+// `database` on the test server as `role`, e.g. roleUrl(Role::kRelay, db.name()).
+// Built from the stack's per-role URLs in var/test/env; the password comes
+// from the PGPASSFILE exported there.
+std::string roleUrl(Role role, const std::string& database);
+
 // "prefix_<pid>_<counter>_<random>": unique across tests and runs.
 std::string uniqueName(const std::string& prefix);
 
@@ -27,7 +36,8 @@ class TempDatabase {
   TempDatabase(const TempDatabase&) = delete;
   TempDatabase& operator=(const TempDatabase&) = delete;
   const std::string& name() const { return name_; }
-  const std::string& url() const { return url_; }
+  const std::string& url() const { return url_; }  // as the superuser
+  std::string urlAs(Role role) const { return roleUrl(role, name_); }
 
  private:
   std::string name_;

@@ -26,4 +26,14 @@ std::string redactPassword(const std::string& url) {
   return url.substr(0, pw) + "password=***" + (end == std::string::npos ? "" : url.substr(end));
 }
 
+std::string withDatabase(const std::string& url, const std::string& database) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url + " dbname=" + database;
+  const auto query = url.find('?', scheme + 3);
+  const auto path = url.find('/', scheme + 3);
+  const auto host_end = path != std::string::npos && path < query ? path : query;
+  const std::string rest = query == std::string::npos ? "" : url.substr(query);
+  return url.substr(0, host_end) + "/" + database + rest;
+}
+
 }  // namespace core::db

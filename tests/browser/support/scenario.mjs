@@ -71,7 +71,7 @@ async function startPipeline() {
       '--pipeline-metrics', `outbox-relay=http://127.0.0.1:${metricsPort}/metrics`],
   });
   api.startRelay = () => {
-    api.relay = startRelay({ relayBinary, databaseUrl: api.databaseUrl, metricsPort });
+    api.relay = startRelay({ relayBinary, databaseUrl: api.relayDatabaseUrl, metricsPort });
     return api.relay;
   };
   // The relay (a producer) and the API go first, then their topics.

@@ -99,6 +99,13 @@ export function startRelay({ relayBinary, databaseUrl, metricsPort }) {
   };
 }
 
+// `database` on the test stack as a component's role: the stack's URL in
+// `variable` (var/test/env, e.g. API_DATABASE_URL) with the database swapped;
+// libpq takes the password from the PGPASSFILE exported there.
+export function roleUrl(variable, database) {
+  return requiredEnv(variable).replace(/\/[^/?]*(\?.*)?$/, `/${database}$1`);
+}
+
 // Starts customer-api; `tokens` ("name:token,…") turns bearer auth on
 // (without them: --allow-unauthenticated, on 127.0.0.1 only);
 // `extraArgs` are more flags (topics, --pipeline-metrics).
@@ -109,7 +116,9 @@ export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens, 
   await psql(`${base}/postgres`, `CREATE DATABASE ${database}`);
   await run(adminBinary, ['migrate', '--database-url', databaseUrl,
     '--dir', path.join(projectRoot, 'sql/customers')]);
-  const args = ['--database-url', databaseUrl, '--listen', '127.0.0.1:0', '--web-root', webRoot,
+  // The API logs in as customer_api; the fixture's own SQL (reset) stays superuser.
+  const args = ['--database-url', roleUrl('API_DATABASE_URL', database), '--listen', '127.0.0.1:0',
+    '--web-root', webRoot,
     '--access-log', 'off'];
   args.push(...(tokens ? ['--auth-tokens', tokens] : ['--allow-unauthenticated']));
   args.push(...extraArgs);
@@ -136,6 +145,7 @@ export async function startApi({ name, apiBinary, adminBinary, webRoot, tokens, 
   return {
     url: `http://127.0.0.1:${port}`,
     databaseUrl,
+    relayDatabaseUrl: roleUrl('RELAY_DATABASE_URL', database),
     log: () => log,
     // Every scenario starts from an empty database with ids from 1.
     reset: () => psql(databaseUrl,

@@ -68,14 +68,14 @@ struct ThreeDaemons {
     names.notification_failed_topic = mail.failedTopic();
     names.notification_group = testing::uniqueName("it-ready");
     testing::grantPipelineAcls(names);
-    start(
-        "notification-worker",
-        testing::withKafkaIdentity(
-            {testing::binaryPath("src/workers/notification/notification-worker"), "--database-url",
-             mail.db().url(), "--brokers", testing::kafkaBrokers(), "--smtp-url",
-             testing::realSmtpUrl(), "--topic", mail.topic(), "--retry-topic", mail.retryTopic(),
-             "--failed-topic", mail.failedTopic(), "--group-id", names.notification_group},
-            "notification-worker"));
+    start("notification-worker",
+          testing::withKafkaIdentity(
+              {testing::binaryPath("src/workers/notification/notification-worker"),
+               "--database-url", mail.db().urlAs(testing::Role::kNotification), "--brokers",
+               testing::kafkaBrokers(), "--smtp-url", testing::realSmtpUrl(), "--topic",
+               mail.topic(), "--retry-topic", mail.retryTopic(), "--failed-topic",
+               mail.failedTopic(), "--group-id", names.notification_group},
+              "notification-worker"));
     REQUIRE(secondsUntil(daemons, 200, std::chrono::seconds(30)) >= 0);
   }
 

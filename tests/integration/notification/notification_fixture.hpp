@@ -91,7 +91,7 @@ class NotificationFixture {
 
   notification::NotifierOptions options(const std::string& group = "") const {
     notification::NotifierOptions o;
-    o.database_url = db_.url();
+    o.database_url = db_.urlAs(Role::kNotification);
     o.brokers = kafkaBrokers();
     o.kafka_properties = kafkaAdminProperties();
     o.group_id = group.empty() ? topic_ + "-worker" : group;

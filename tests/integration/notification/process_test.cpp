@@ -95,9 +95,10 @@ TEST_CASE(
       return down.metric("notification_failed_total{reason=\"attempts_exhausted\"}") == 2;
     }));
   }
-  const std::string base = testing::workerBinary() + " redrive --database-url " + f.db().url() +
-                           " --brokers " + testing::kafkaBrokers() + " --topic " + f.topic() +
-                           " --failed-topic " + f.failedTopic();
+  const std::string base = testing::workerBinary() + " redrive --database-url " +
+                           f.db().urlAs(testing::Role::kNotification) + " --brokers " +
+                           testing::kafkaBrokers() + " --topic " + f.topic() + " --failed-topic " +
+                           f.failedTopic();
 
   auto future = testing::runCommand(base + " --since 2999-01-01T00:00:00Z");
   CHECK(future.exit_code == 0);
@@ -164,15 +165,15 @@ TEST_CASE("bad flags give a one-line error naming the flag and exit 2") {
     CHECK(r.output.find(named) != std::string::npos);
     CHECK(testing::lineCount(r.output) == 1);
   }
-  auto missing =
-      testing::runCommand("env -u SMTP_URL " + testing::workerBinary() + " --database-url " +
-                          f.db().url() + " --brokers " + testing::kafkaBrokers());
+  auto missing = testing::runCommand(
+      "env -u SMTP_URL " + testing::workerBinary() + " --database-url " +
+      f.db().urlAs(testing::Role::kNotification) + " --brokers " + testing::kafkaBrokers());
   CHECK(missing.exit_code == 2);
   CHECK(missing.output.find("--smtp-url") != std::string::npos);
   CHECK(missing.output.find("SMTP_URL") != std::string::npos);
-  auto since =
-      testing::runCommand(testing::workerBinary() + " redrive --database-url " + f.db().url() +
-                          " --brokers " + testing::kafkaBrokers() + " --since yesterday");
+  auto since = testing::runCommand(testing::workerBinary() + " redrive --database-url " +
+                                   f.db().urlAs(testing::Role::kNotification) + " --brokers " +
+                                   testing::kafkaBrokers() + " --since yesterday");
   CHECK(since.exit_code == 2);
   CHECK(since.output.find("--since") != std::string::npos);
   CHECK(testing::lineCount(since.output) == 1);
@@ -184,8 +185,9 @@ TEST_CASE("bad flags give a one-line error naming the flag and exit 2") {
 
 TEST_CASE("a database without the notifications tables is refused with exit 1") {
   testing::TempDatabase empty("it_notification_empty");
-  auto r = testing::runCommand(testing::workerBinary() + " --database-url " + empty.url() +
-                               " --brokers " + testing::kafkaBrokers() +
+  auto r = testing::runCommand(testing::workerBinary() + " --database-url " +
+                               empty.urlAs(testing::Role::kNotification) + " --brokers " +
+                               testing::kafkaBrokers() +
                                " --smtp-url smtp://127.0.0.1:1 --metrics-address ''");
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("notification_log") != std::string::npos);

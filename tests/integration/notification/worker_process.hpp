@@ -33,7 +33,7 @@ inline std::vector<std::string> workerArgs(const NotificationFixture& f,
   names.notification_failed_topic = f.failedTopic();
   names.notification_group = group;
   grantPipelineAcls(names);
-  return withKafkaIdentity({"--database-url",    f.db().url(),
+  return withKafkaIdentity({"--database-url",    f.db().urlAs(Role::kNotification),
                             "--brokers",         kafkaBrokers(),
                             "--smtp-url",        smtp_url,
                             "--topic",           f.topic(),

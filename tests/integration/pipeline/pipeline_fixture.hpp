@@ -60,25 +60,27 @@ class Pipeline {
     replication_port_ = freePort();
     notification_port_ = freePort();
     // The API's pipeline panel reads the others' /metrics.
-    api_ = start({binaryPath("src/api/customer-api"), "--database-url", source_.url(), "--listen",
-                  address(api_port_), "--allow-unauthenticated", "--crud-topic", crud_topic_,
-                  "--notification-topic", mail_topic_, "--threads", "2",
-                  "--notifications-database-url", notifications_.url(), "--pipeline-metrics",
+    api_ = start({binaryPath("src/api/customer-api"), "--database-url", source_.urlAs(Role::kApi),
+                  "--listen", address(api_port_), "--allow-unauthenticated", "--crud-topic",
+                  crud_topic_, "--notification-topic", mail_topic_, "--threads", "2",
+                  "--notifications-database-url", notifications_.urlAs(Role::kApi),
+                  "--pipeline-metrics",
                   "outbox-relay=" + url(relay_port_) +
                       "/metrics,replication-worker=" + url(replication_port_) +
                       "/metrics,notification-worker=" + url(notification_port_) + "/metrics"});
     relay_ = startRelay();
-    replication_ = start(
-        withKafkaIdentity({binaryPath("src/workers/replication/replication-worker"),
-                           "--replica-database-url", replica_.url(), "--brokers", kafkaBrokers(),
-                           "--topic", crud_topic_, "--dlq-topic", dlq_topic_, "--group-id",
-                           replication_group, "--metrics-address", address(replication_port_)},
-                          "replication-worker"));
+    replication_ = start(withKafkaIdentity(
+        {binaryPath("src/workers/replication/replication-worker"), "--replica-database-url",
+         replica_.urlAs(Role::kReplication), "--brokers", kafkaBrokers(), "--topic", crud_topic_,
+         "--dlq-topic", dlq_topic_, "--group-id", replication_group, "--metrics-address",
+         address(replication_port_)},
+        "replication-worker"));
     notification_ = start(withKafkaIdentity(
         {binaryPath("src/workers/notification/notification-worker"), "--database-url",
-         notifications_.url(), "--brokers", kafkaBrokers(), "--smtp-url", requiredEnv("SMTP_URL"),
-         "--topic", mail_topic_, "--retry-topic", retry_topic_, "--failed-topic", failed_topic_,
-         "--group-id", notification_group, "--metrics-address", address(notification_port_)},
+         notifications_.urlAs(Role::kNotification), "--brokers", kafkaBrokers(), "--smtp-url",
+         requiredEnv("SMTP_URL"), "--topic", mail_topic_, "--retry-topic", retry_topic_,
+         "--failed-topic", failed_topic_, "--group-id", notification_group, "--metrics-address",
+         address(notification_port_)},
         "notification-worker"));
     for (auto port : {api_port_, relay_port_, replication_port_, notification_port_}) {
       REQUIRE_MESSAGE(waitUntil([&]() { return ready(port); }),
@@ -112,15 +114,16 @@ class Pipeline {
 
   // replication-worker verify: exit code and report.
   CommandResult verify() const {
+    // The source side reads customers: customer_api's role may (sql/README.md).
     return runCommand(binaryPath("src/workers/replication/replication-worker") +
-                      " verify --source-database-url '" + source_.url() +
-                      "' --replica-database-url '" + replica_.url() + "' 2>&1");
+                      " verify --source-database-url '" + source_.urlAs(Role::kApi) +
+                      "' --replica-database-url '" + replica_.urlAs(Role::kReplication) + "' 2>&1");
   }
 
   CommandResult relayCommand(const std::string& arguments) const {
     return runCommand(binaryPath("src/outbox/outbox-relay") + " " + arguments +
-                      " --database-url '" + source_.url() + "' --brokers " + kafkaBrokers() +
-                      kafkaIdentityArgs("outbox-relay") + " 2>&1");
+                      " --database-url '" + source_.urlAs(Role::kRelay) + "' --brokers " +
+                      kafkaBrokers() + kafkaIdentityArgs("outbox-relay") + " 2>&1");
   }
 
   long long scalar(const TempDatabase& db, const std::string& sql) const {
@@ -162,10 +165,10 @@ class Pipeline {
     return std::make_unique<ChildProcess>(std::move(argv));
   }
   std::unique_ptr<ChildProcess> startRelay() {
-    return start(
-        withKafkaIdentity({binaryPath("src/outbox/outbox-relay"), "--database-url", source_.url(),
-                           "--brokers", kafkaBrokers(), "--metrics-address", address(relay_port_)},
-                          "outbox-relay"));
+    return start(withKafkaIdentity(
+        {binaryPath("src/outbox/outbox-relay"), "--database-url", source_.urlAs(Role::kRelay),
+         "--brokers", kafkaBrokers(), "--metrics-address", address(relay_port_)},
+        "outbox-relay"));
   }
 
   TempDatabase source_;

@@ -153,9 +153,10 @@ TEST_CASE(
 
 TEST_CASE("parked skip takes the operator from $USER when --by is not given") {
   ParkedSetup s;
-  const auto skipped = testing::runCommand(
-      "env USER=ops-bob " + testing::binaryPath("src/outbox/outbox-relay") +
-      " parked skip --database-url '" + s.f.db().url() + "' --id 1 --reason 'known bad'");
+  const auto skipped =
+      testing::runCommand("env USER=ops-bob " + testing::binaryPath("src/outbox/outbox-relay") +
+                          " parked skip --database-url '" + s.f.db().urlAs(testing::Role::kRelay) +
+                          "' --id 1 --reason 'known bad'");
   REQUIRE_MESSAGE(skipped.exit_code == 0, skipped.output);
   CHECK(s.f.scalar("SELECT count(*) FROM outbox WHERE id = 1 AND skipped_by = 'ops-bob'") == 1);
 }

@@ -39,7 +39,7 @@ class RelayFixture {
     names.notification_topic = topics_.notification;
     grantPipelineAcls(names);
     pool_ = std::make_unique<core::db::ConnectionPool>(core::db::PoolOptions{
-        db_.url(), 8, std::chrono::seconds(10), 5,
+        db_.urlAs(Role::kApi), 8, std::chrono::seconds(10), 5,
         [](pqxx::connection& conn) { api::CustomerStore::prepareStatements(conn); }});
     store_ = std::make_unique<api::CustomerStore>(*pool_, topics_, metrics_);
   }
@@ -50,7 +50,7 @@ class RelayFixture {
 
   outbox::RelayOptions relayOptions() const {
     outbox::RelayOptions o;
-    o.database_url = db_.url();
+    o.database_url = db_.urlAs(Role::kRelay);
     o.brokers = kafkaBrokers();
     o.kafka_properties = kafkaAdminProperties();
     o.lock_key = std::hash<std::string>{}(db_.name()) & 0x7fffffffffffLL;  // per test
@@ -123,7 +123,7 @@ class RelayFixture {
   testing::CommandResult relayCommand(const std::string& words,
                                       const std::string& flags = "") const {
     return runCommand(binaryPath("src/outbox/outbox-relay") + " " + words + " --database-url '" +
-                      db_.url() + "' " + flags);
+                      db_.urlAs(Role::kRelay) + "' " + flags);
   }
 
   // customer id -> versions in topic order; fails the test on a bad payload.

@@ -193,10 +193,10 @@ TEST_CASE("replay draws a progress bar when stderr is a terminal") {
   RelayFixture f;
   fivePublishedCustomers(f);
   // script(1) runs the command on a pseudo-terminal and copies what it wrote.
-  const std::string command = testing::binaryPath("src/outbox/outbox-relay") +
-                              " replay --database-url '" + f.db().url() + "' --brokers " +
-                              testing::kafkaBrokers() + " --from-id 1 --to-id 10 --log-level warn" +
-                              testing::kafkaIdentityArgs("outbox-relay");
+  const std::string command =
+      testing::binaryPath("src/outbox/outbox-relay") + " replay --database-url '" +
+      f.db().urlAs(testing::Role::kRelay) + "' --brokers " + testing::kafkaBrokers() +
+      " --from-id 1 --to-id 10 --log-level warn" + testing::kafkaIdentityArgs("outbox-relay");
   const auto r = testing::runCommand("script -qec \"" + command + "\" /dev/null");
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   CHECK(r.output.find("\r[##############################]  10/10  100.0%") != std::string::npos);
@@ -211,9 +211,10 @@ TEST_CASE(
   // One message in the producer's queue at a time, each held back 300 ms:
   // ten rows take seconds, so the signal lands mid-run.
   testing::ChildProcess replay(testing::withKafkaIdentity(
-      {testing::binaryPath("src/outbox/outbox-relay"), "replay", "--database-url", f.db().url(),
-       "--brokers", testing::kafkaBrokers(), "--from-id", "1", "--to-id", "10", "--progress",
-       "none", "-X", "queue.buffering.max.messages=1", "-X", "linger.ms=300"},
+      {testing::binaryPath("src/outbox/outbox-relay"), "replay", "--database-url",
+       f.db().urlAs(testing::Role::kRelay), "--brokers", testing::kafkaBrokers(), "--from-id", "1",
+       "--to-id", "10", "--progress", "none", "-X", "queue.buffering.max.messages=1", "-X",
+       "linger.ms=300"},
       "outbox-relay"));
   REQUIRE_MESSAGE(
       testing::waitUntil(

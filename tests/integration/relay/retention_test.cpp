@@ -103,8 +103,8 @@ TEST_CASE(
   std::atomic<bool> leader{false};
   core::metrics::Registry metrics;
   outbox::RetentionTask task(
-      {f.db().url(), std::chrono::hours(24 * 7), 2}, std::chrono::milliseconds(100),
-      [&leader]() { return leader.load(); }, metrics);
+      {f.db().urlAs(testing::Role::kRelay), std::chrono::hours(24 * 7), 2},
+      std::chrono::milliseconds(100), [&leader]() { return leader.load(); }, metrics);
   task.start();
   CHECK_FALSE(testing::waitUntil([&]() { return f.scalar("SELECT count(*) FROM outbox") < 13; },
                                  std::chrono::seconds(1)));

@@ -102,8 +102,9 @@ TEST_CASE(
 
   const auto verify = [&](const std::string& flags) {
     return testing::runCommand(testing::binaryPath("src/workers/replication/replication-worker") +
-                               " verify --source-database-url '" + source.url() +
-                               "' --replica-database-url '" + f.replica().url() + "' " + flags);
+                               " verify --source-database-url '" +
+                               source.urlAs(testing::Role::kApi) + "' --replica-database-url '" +
+                               f.replica().urlAs(testing::Role::kReplication) + "' " + flags);
   };
   const auto found = verify("");
   CHECK(found.exit_code == 1);

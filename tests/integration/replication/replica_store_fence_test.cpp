@@ -53,6 +53,8 @@ std::unique_ptr<replication::ReplicaStore> connectedStore(const ReplicationFixtu
 // refused batch does not reset it.
 void refuseNextOffsetWrite(const ReplicationFixture& f) {
   f.exec("CREATE SEQUENCE test_offset_writes");
+  // The worker's role runs the trigger below.
+  f.exec("GRANT USAGE ON SEQUENCE test_offset_writes TO replication_worker");
   f.exec(
       "CREATE FUNCTION test_refuse_offsets_once() RETURNS trigger LANGUAGE plpgsql AS $$ "
       "BEGIN IF nextval('test_offset_writes') = 1 THEN "

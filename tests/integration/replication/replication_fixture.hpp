@@ -111,6 +111,7 @@ class SourceDatabase {
     put(std::vector<core::domain::Customer>{row});
   }
   const std::string& url() const { return db_.url(); }
+  std::string urlAs(Role role) const { return db_.urlAs(role); }
 
  private:
   TempDatabase db_;
@@ -138,7 +139,7 @@ class ReplicationFixture {
 
   replication::ReplicatorOptions options(const std::string& group = "") const {
     replication::ReplicatorOptions o;
-    o.database_url = replica_.url();
+    o.database_url = replica_.urlAs(Role::kReplication);
     o.brokers = kafkaBrokers();
     o.kafka_properties = kafkaAdminProperties();
     o.topic = topic_;
@@ -232,7 +233,7 @@ class ReplicationFixture {
   std::vector<std::string> workerArgs(const std::string& group,
                                       const std::vector<std::string>& flags) const {
     std::vector<std::string> args = {"--replica-database-url",
-                                     replica_.url(),
+                                     replica_.urlAs(Role::kReplication),
                                      "--brokers",
                                      kafkaBrokers(),
                                      "--topic",

@@ -84,8 +84,9 @@ TEST_CASE(
   CHECK(f.scalar("SELECT count(*) FROM customers WHERE version = " + std::to_string(versions)) ==
         customers);
   const auto verify =
-      testing::runCommand(binary() + " verify --source-database-url " + source.url() +
-                          " --replica-database-url " + f.replica().url() + " --chunk-size 64");
+      testing::runCommand(binary() + " verify --source-database-url " +
+                          source.urlAs(testing::Role::kApi) + " --replica-database-url " +
+                          f.replica().urlAs(testing::Role::kReplication) + " --chunk-size 64");
   CHECK_MESSAGE(verify.exit_code == 0, verify.output);
   CHECK(verify.output.find("EQUAL: source rows=300 replica rows=300") != std::string::npos);
   std::filesystem::remove(log);
@@ -154,8 +155,9 @@ TEST_CASE("verify exits 0 when source and replica match, 1 with the differences 
     }
     tx.commit();
   }
-  const std::string flags = "verify --source-database-url " + source.url() +
-                            " --replica-database-url " + replica.url() + " --chunk-size 5";
+  const std::string flags = "verify --source-database-url " + source.urlAs(testing::Role::kApi) +
+                            " --replica-database-url " +
+                            replica.urlAs(testing::Role::kReplication) + " --chunk-size 5";
   const auto equal = runWorker(flags);
   CHECK_MESSAGE(equal.exit_code == 0, equal.output);
   CHECK(equal.output.find("EQUAL: source rows=12 replica rows=12") != std::string::npos);
@@ -195,7 +197,7 @@ TEST_CASE("verify exits 0 when source and replica match, 1 with the differences 
 }
 
 TEST_CASE("bad flags and a bad replica database give a one-line error and a non-zero exit") {
-  const std::string replica = testing::pgUrlBase() + "/postgres";
+  const std::string replica = testing::roleUrl(testing::Role::kReplication, "postgres");
   const std::string good =
       "--replica-database-url " + replica + " --brokers " + testing::kafkaBrokers();
   struct Case {
