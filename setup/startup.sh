@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(dirname "$0")"
 source "$here/lib/stack.sh"
 load_profile "${1:-dev}"
-build_dir=${2:-$PROJECT_ROOT/build/release}
+build_dir=${2:-${OUTBOX_BUILD_DIR:-$PROJECT_ROOT/build/release}}
 pg_ready || die "PostgreSQL of the $PROFILE stack is not up (setup/$PROFILE-startup.sh starts it)"
 kafka_ready || die "Kafka of the $PROFILE stack is not up (setup/$PROFILE-startup.sh starts it)"
 apps_start "$build_dir"

@@ -32,7 +32,7 @@ stack_up() {
   # shellcheck disable=SC2046
   "$admin" kafka-acls --brokers "$KAFKA_BROKERS" $(kafka_identity_flags pipeline-admin) ||
     die "granting the Kafka ACLs failed; see $LOG_DIR/kafka.log"
-  write_env_file
+  write_env_file "$(cd "$(dirname "$admin")/../.." && pwd)"
 }
 
 stack_down() {
@@ -43,6 +43,8 @@ stack_down() {
 }
 
 # var/<profile>/env: the addresses of this stack, for tests and shells.
+# write_env_file BUILD_DIR: the build whose processes this stack runs
+# (setup/service.sh and the runbook's commands use it).
 write_env_file() {
   cat >"$VAR_DIR/env" <<ENV
 export OUTBOX_PROFILE=$PROFILE
@@ -54,6 +56,11 @@ export KAFKA_BROKERS=$KAFKA_BROKERS
 export SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
 export SMTP_MAILDIR=$MAIL_DIR
 export API_PORT=$API_PORT
+export OUTBOX_BUILD_DIR=$1
+export API_URL=http://127.0.0.1:$API_PORT
+export RELAY_STATUS_URL=http://127.0.0.1:$RELAY_METRICS_PORT
+export REPLICATION_STATUS_URL=http://127.0.0.1:$REPLICATION_METRICS_PORT
+export NOTIFICATION_STATUS_URL=http://127.0.0.1:$NOTIFICATION_METRICS_PORT
 $(pg_role_env)
 $(kafka_env_lines)
 $(profile_overrides)

@@ -139,6 +139,8 @@ void Relay::run() {
       }
       continue;
     }
+    // Before the producer: while Kafka is down the backlog is what grows.
+    refreshBacklog();
     if (auto ready = ensureProducer(); !ready) {
       state_log_.note("cannot create the producer: " + ready.error().message);
       stop_.sleepFor(backoff.next());
@@ -172,7 +174,6 @@ void Relay::run() {
         stop_.sleepFor(backoff.next());
         break;
     }
-    refreshBacklog();
     probeBrokers();
   }
   // Give the lock back now rather than when the process exits: a standby

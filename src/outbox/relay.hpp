@@ -95,6 +95,7 @@ class Relay {
   void loseLeadership(const std::string& why);
   // Stores the wake-up wish after a poll; true when it just turned wake-ups on.
   bool switchWakeups(bool found_rows);
+  // The backlog gauges, at most every 5 s: from the loop and while acks are awaited.
   void refreshBacklog();
   // Asks the brokers for metadata, at most every couple of seconds, even
   // while idle or waiting for acks: /readyz follows Kafka within seconds.

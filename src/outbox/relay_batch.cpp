@@ -162,7 +162,10 @@ Relay::Reports Relay::awaitReports(const std::vector<const OutboxRow*>& sent) {
       reports.fatal = true;
       break;
     }
-    probeBrokers();  // acks can take minutes when the brokers are gone
+    // Acks can take minutes when the brokers are gone: /readyz and the
+    // backlog gauges must not wait for them.
+    probeBrokers();
+    refreshBacklog();
     const auto now = Clock::now();
     if (stop_.stopping() && stop_deadline == Clock::time_point::max()) {
       stop_deadline = now + std::chrono::seconds(5);

@@ -17,8 +17,11 @@ core::kafka::OutgoingMessage deadLetterMessage(const DeadLetter& letter,
   core::kafka::OutgoingMessage out;
   out.topic = dlq_topic;
   out.key = m.key;
-  out.payload = m.payload;
+  out.payload = m.payload.substr(0, kMaxDeadLetterPayloadBytes);
   out.headers = m.headers;
+  if (m.payload.size() > kMaxDeadLetterPayloadBytes) {
+    out.headers.emplace_back(kDlqTruncatedHeader, std::to_string(m.payload.size()));
+  }
   out.headers.emplace_back(kDlqErrorHeader, letter.error);
   out.headers.emplace_back(kDlqTopicHeader, m.topic);
   out.headers.emplace_back(kDlqPartitionHeader, std::to_string(m.partition));

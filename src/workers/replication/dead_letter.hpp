@@ -5,6 +5,7 @@
 // after the broker acknowledged the copy.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,14 @@ inline constexpr const char* kDlqOffsetHeader = "dlq.source.offset";
 inline constexpr const char* kDlqTimestampHeader = "dlq.source.timestamp";
 inline constexpr const char* kDlqGroupHeader = "dlq.consumer.group";
 inline constexpr const char* kDlqFailedAtHeader = "dlq.failed.at";
+// Set when the copy carries only the first kMaxDeadLetterPayloadBytes: the
+// payload's full size in bytes.
+inline constexpr const char* kDlqTruncatedHeader = "dlq.payload.truncated.from";
+
+// The broker refuses a message over its max.message.bytes (1 MiB by default),
+// and a copy it refuses would stall the worker on that event for good. So a
+// larger payload is cut; the whole event stays at its source offset (headers).
+inline constexpr std::size_t kMaxDeadLetterPayloadBytes = 256 * 1024;
 
 struct DeadLetter {
   core::kafka::ConsumedMessage message;

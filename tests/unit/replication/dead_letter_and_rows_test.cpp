@@ -31,6 +31,22 @@ TEST_CASE("a dead letter keeps key, payload and headers and says why and where f
   CHECK_FALSE(headers[replication::kDlqFailedAtHeader].empty());
 }
 
+TEST_CASE("a dead letter too large for the broker is cut, and a header gives its full size") {
+  replication::DeadLetter letter;
+  letter.message.payload = std::string(replication::kMaxDeadLetterPayloadBytes + 10, 'x');
+  letter.error = "after_change.name is too long";
+  const auto out = replication::deadLetterMessage(letter, "DLQ", "replication-worker");
+  CHECK(out.payload.size() == replication::kMaxDeadLetterPayloadBytes);
+  std::map<std::string, std::string> headers(out.headers.begin(), out.headers.end());
+  CHECK(headers[replication::kDlqTruncatedHeader] ==
+        std::to_string(replication::kMaxDeadLetterPayloadBytes + 10));
+
+  letter.message.payload = "{small}";
+  const auto whole = replication::deadLetterMessage(letter, "DLQ", "replication-worker");
+  CHECK(whole.payload == "{small}");
+  for (const auto& header : whole.headers) CHECK(header.first != replication::kDlqTruncatedHeader);
+}
+
 TEST_CASE("the upsert's column arrays carry every value, quoted and escaped") {
   replication::ReplicaChange c;
   c.row.id = 7;
