@@ -20,11 +20,17 @@ namespace outbox {
 
 namespace {
 
+constexpr std::size_t kReplayMaxMessageBytes = 100000000;  // the relay's own ceiling
+
 core::Result<std::unique_ptr<core::kafka::Producer>> makeProducer(const ReplayConfig& config) {
   core::kafka::ProducerOptions options;
   options.brokers = config.brokers;
   options.client_id = "outbox-relay-replay";
-  options.extra = {{"message.timeout.ms", std::to_string(config.delivery_timeout.count())}};
+  options.extra = {{"message.timeout.ms", std::to_string(config.delivery_timeout.count())},
+                   // A row the relay published under a raised --max-message-bytes must
+                   // replay too: librdkafka's own 1 MB check would refuse it before the
+                   // broker, whose topic limit is the one that counts.
+                   {"message.max.bytes", std::to_string(kReplayMaxMessageBytes)}};
   options.extra.insert(options.extra.end(), config.kafka_properties.begin(),
                        config.kafka_properties.end());
   return core::kafka::Producer::create(options);

@@ -211,6 +211,15 @@ std::vector<Consumer::Unread> Consumer::unread() const {
   return out;
 }
 
+std::optional<std::int64_t> Consumer::fetchedHighWatermark(const std::string& topic,
+                                                           std::int32_t partition) const {
+  std::int64_t low = RdKafka::Topic::OFFSET_INVALID;
+  std::int64_t high = RdKafka::Topic::OFFSET_INVALID;
+  impl_->consumer->get_watermark_offsets(topic, partition, &low, &high);
+  if (high < 0) return std::nullopt;
+  return high;
+}
+
 Status Consumer::pause(const std::vector<PartitionOffset>& partitions) {
   OwnedPartitions owned(partitions);
   if (const auto code = impl_->consumer->pause(owned.list); code != RdKafka::ERR_NO_ERROR) {

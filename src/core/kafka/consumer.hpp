@@ -93,6 +93,10 @@ class Consumer {
     std::int64_t count = 0;
   };
   std::vector<Unread> unread() const;
+  // The end of an assigned partition as the background fetcher last saw it,
+  // without a request (nullopt before its first fetch). Safe from any thread.
+  std::optional<std::int64_t> fetchedHighWatermark(const std::string& topic,
+                                                   std::int32_t partition) const;
   Status pause(const std::vector<PartitionOffset>& partitions);
   Status resume(const std::vector<PartitionOffset>& partitions);
   // Moves the fetch position of an assigned partition. librdkafka's pause()

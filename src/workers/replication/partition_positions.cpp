@@ -25,7 +25,7 @@ void PartitionPositions::revoke(std::int32_t partition) {
   expected_.erase(partition);
   std::lock_guard<std::mutex> lock(mutex_);
   tracked_.erase(partition);
-  lag_.erase(partition);
+  high_watermark_.erase(partition);
 }
 
 void PartitionPositions::clear() {
@@ -58,9 +58,13 @@ std::vector<core::kafka::PartitionOffset> PartitionPositions::committable() cons
 }
 
 void PartitionPositions::setHighWatermark(std::int32_t partition, std::int64_t high) {
-  const auto stored = expected(partition);
   std::lock_guard<std::mutex> lock(mutex_);
-  lag_[partition] = std::max<std::int64_t>(0, high - stored.value_or(0));
+  if (tracked_.count(partition) > 0) high_watermark_[partition] = high;
+}
+
+std::set<std::int32_t> PartitionPositions::trackedPartitions() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return tracked_;
 }
 
 void PartitionPositions::track(std::int32_t partition) {
@@ -83,8 +87,12 @@ void PartitionPositions::track(std::int32_t partition) {
       "replication_consumer_lag", "Events on the partition after the offset stored in the replica",
       [this, partition]() {
         std::lock_guard<std::mutex> lock(mutex_);
-        auto it = lag_.find(partition);
-        return it == lag_.end() ? 0.0 : static_cast<double>(it->second);
+        const auto high = high_watermark_.find(partition);
+        if (high == high_watermark_.end()) return 0.0;
+        // The stored offset is the last applied one + 1 (0 when none is stored).
+        const auto applied = last_applied_offset_.find(partition);
+        const std::int64_t stored = applied == last_applied_offset_.end() ? 0 : applied->second + 1;
+        return static_cast<double>(std::max<std::int64_t>(0, high->second - stored));
       },
       labels);
 }

@@ -36,7 +36,11 @@ class PartitionPositions {
   void advance(const std::vector<core::kafka::PartitionOffset>& next_offsets);
   // The offsets to commit to Kafka (for lag tools; the replica's are what count).
   std::vector<core::kafka::PartitionOffset> committable() const;
+  // The partition's end as last seen; any thread. The lag gauge is the end
+  // minus the stored offset, so it grows while a batch waits on the replica.
   void setHighWatermark(std::int32_t partition, std::int64_t high);
+  // The partitions with gauges (assigned ones); any thread.
+  std::set<std::int32_t> trackedPartitions() const;
 
  private:
   void track(std::int32_t partition);
@@ -47,7 +51,7 @@ class PartitionPositions {
 
   mutable std::mutex mutex_;  // guards the gauges' values below
   std::map<std::int32_t, std::int64_t> last_applied_offset_;
-  std::map<std::int32_t, std::int64_t> lag_;
+  std::map<std::int32_t, std::int64_t> high_watermark_;
   std::set<std::int32_t> tracked_;  // partitions with registered gauges
 };
 

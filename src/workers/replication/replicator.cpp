@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 #include <unordered_set>
 
 #include "core/logging/logging.hpp"
@@ -30,6 +31,7 @@ Replicator::Replicator(ReplicatorOptions options, core::metrics::Registry& metri
 }
 
 Replicator::~Replicator() {
+  std::lock_guard<std::mutex> lock(consumer_mutex_);
   consumer_.reset();  // its rebalance hooks point at this object
 }
 
@@ -95,6 +97,7 @@ core::Status Replicator::ensureConsumer() {
   };
   auto consumer = core::kafka::Consumer::create(consumer_options);
   if (!consumer) return consumer.error();
+  std::lock_guard<std::mutex> lock(consumer_mutex_);
   consumer_ = std::move(consumer).value();
   positions_.clear();
   restart_needed_ = false;
@@ -264,6 +267,7 @@ void Replicator::restartConsumer(const std::string& why) {
   }
   if (consumer_) {
     consumer_->close();
+    std::lock_guard<std::mutex> lock(consumer_mutex_);
     consumer_.reset();
   }
   positions_.clear();
@@ -319,6 +323,7 @@ void Replicator::housekeeping() {
 }
 
 void Replicator::run() {
+  std::thread lag_watch([this] { watchLag(); });
   core::runtime::Backoff backoff(core::runtime::Backoff::kDefaultFirst, options_.max_backoff);
   const auto fail = [&](const std::string& state) {
     state_log_.note(state);
@@ -355,7 +360,21 @@ void Replicator::run() {
   }
   commitToKafka(true);
   if (consumer_) consumer_->close();
+  lag_watch.join();
   state_log_.note("stopped");
+}
+
+void Replicator::watchLag() {
+  while (!stop_.stopping()) {
+    stop_.sleepFor(options_.lag_interval);
+    std::lock_guard<std::mutex> lock(consumer_mutex_);
+    if (!consumer_) continue;
+    for (const auto partition : positions_.trackedPartitions()) {
+      if (auto high = consumer_->fetchedHighWatermark(options_.topic, partition)) {
+        positions_.setHighWatermark(partition, *high);
+      }
+    }
+  }
 }
 
 }  // namespace replication

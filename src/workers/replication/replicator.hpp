@@ -88,6 +88,9 @@ class Replicator {
   void restartConsumer(const std::string& why);
   void commitToKafka(bool force);
   void housekeeping();
+  // Its own thread: the lag gauges follow the fetcher's view of each
+  // partition's end, so they grow while a batch waits on a slow replica.
+  void watchLag();
   void onConsumerError(const core::Error& error);
 
   std::vector<core::kafka::PartitionOffset> onAssign(
@@ -101,6 +104,8 @@ class Replicator {
   ReplicaStore store_;
   std::unique_ptr<DeadLetterQueue> dead_letters_;
   std::unique_ptr<core::kafka::Consumer> consumer_;
+  // Guards replacing consumer_ (loop thread) against watchLag() reading it.
+  std::mutex consumer_mutex_;
 
   // Loop-thread state.
   bool rebalanced_ = false;
