@@ -245,8 +245,9 @@ TEST_CASE("replay republishes a row over librdkafka's default 1 MB limit that th
   fivePublishedCustomers(f);
   // Published by a relay run with a raised --max-message-bytes; the topic's
   // limit (the broker's default, 1048588 bytes) takes it.
-  f.execute("UPDATE outbox SET payload = jsonb_build_object('padding', repeat('x', 1010000)) "
-            "WHERE id = 3");
+  f.execute(
+      "UPDATE outbox SET payload = jsonb_build_object('padding', repeat('x', 1010000)) "
+      "WHERE id = 3");
   const auto replay = f.relayCommand(
       "replay", "--from-id 3 --to-id 3 --progress none --brokers " + testing::kafkaBrokers());
   CAPTURE(replay.output);
