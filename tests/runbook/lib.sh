@@ -81,6 +81,11 @@ stack_healthy() {
       skip_reason = 'left parked by an earlier drill'
     WHERE parked_at IS NOT NULL AND published_at IS NULL AND skipped_at IS NULL"
   until_true 60 "nothing waits in the outbox" backlog_is_zero
+  # A drill that failed may have left the replica different: repair it, so
+  # the next drill's verify judges only its own fault.
+  env DATABASE_URL="$API_DATABASE_URL" REPLICA_DATABASE_URL="$REPLICATION_WORKER_DATABASE_URL" \
+    "$OUTBOX_BUILD_DIR/src/workers/replication/replication-worker" verify --repair >/dev/null 2>&1 ||
+    say "the replica differed from the source before the drill; repaired"
 }
 
 # kill_hard NAME: kill -9 of one of the stack's processes, through its pid file.

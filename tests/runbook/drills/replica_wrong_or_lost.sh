@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # "The replica is wrong or lost": a forged replica version makes verify fail
 # and verify --repair fixes it, after which real updates apply again; a
-# dropped replica database is rebuilt from the topic until verify exits 0.
+# dropped replica database is rebuilt from the topic, and verify --repair
+# copies what retention removed from the topic and the outbox.
 source "$(dirname "$0")/../lib.sh"
 stack_healthy
 
@@ -19,6 +20,9 @@ until_true 30 "a real update applies after the repair" bash -c \
 psql -qtAX "$PG_URL_BASE/postgres" -c "DROP DATABASE customers_replica WITH (FORCE)"
 say "dropped the replica database"
 expect_block replica-rebuild
-until_true 90 "verify exits 0 on the rebuilt replica" run_block verify
+until_true 90 "verify --repair exits 0 on the rebuilt replica" run_block verify-repair
+until_true 30 "verify exits 0" run_block verify
 expect_output EQUAL
+[ "$(replica_sql "SELECT count(*) FROM consumer_offsets")" -ge 1 ] ||
+  fail "the rebuilt replica's worker stored no offset: it did not read the topic"
 say "passed"
