@@ -131,7 +131,7 @@ core::Result<RedriveReport> redrive(const RedriveOptions& options, std::ostream&
       continue;
     }
     ++report.matched;
-    if (before->count({message.partition, message.offset}) > 0) {
+    if (before->count({message.partition, message.offset, event->id}) > 0) {
       ++report.already;
       continue;
     }

@@ -9,7 +9,8 @@ namespace notification {
 namespace {
 
 constexpr const char* kRedriven =
-    "SELECT failed_partition, failed_offset FROM notification_redrive WHERE failed_topic = $1";
+    "SELECT failed_partition, failed_offset, event_id FROM notification_redrive "
+    "WHERE failed_topic = $1";
 
 constexpr const char* kRecord =
     "INSERT INTO notification_redrive (failed_topic, failed_partition, failed_offset, event_id, "
@@ -33,14 +34,12 @@ RedriveLog::RedriveLog(std::string database_url)
     : session_(sessionOptions(std::move(database_url))) {}
 RedriveLog::~RedriveLog() = default;
 
-core::Result<std::set<std::pair<std::int32_t, std::int64_t>>> RedriveLog::redriven(
-    const std::string& failed_topic) {
-  using Positions = std::set<std::pair<std::int32_t, std::int64_t>>;
-  return session_.run([&](pqxx::connection& c) -> core::Result<Positions> {
+core::Result<std::set<RedrivenMessage>> RedriveLog::redriven(const std::string& failed_topic) {
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::set<RedrivenMessage>> {
     pqxx::nontransaction tx(c);
-    Positions out;
+    std::set<RedrivenMessage> out;
     for (const auto& row : tx.exec_prepared("notification_redriven", failed_topic)) {
-      out.emplace(row[0].as<std::int32_t>(), row[1].as<std::int64_t>());
+      out.emplace(row[0].as<std::int32_t>(), row[1].as<std::int64_t>(), row[2].c_str());
     }
     return out;
   });

@@ -253,3 +253,36 @@ TEST_CASE("SMTP credentials never reach the log or the retry log") {
   CHECK(retried[0].payload.find("flag-secret-42") == std::string::npos);
   CHECK(retried[0].payload.find("url-secret-77") == std::string::npos);
 }
+
+TEST_CASE(
+    "redrive knows a FAILED message by position and event id: after the FAILED topic was "
+    "recreated, a new message at a position re-driven before is re-driven") {
+  NotificationFixture f;
+  const auto event = NotificationFixture::event(testing::uniqueName("recreated"));
+  f.produce(event);
+  {
+    auto options = f.options();
+    options.retry.max_attempts = 1;
+    testing::RunningNotifier down(options,
+                                  "smtp://127.0.0.1:" + std::to_string(testing::closedPort()));
+    REQUIRE(testing::waitUntil([&]() {
+      return down.metric("notification_failed_total{reason=\"attempts_exhausted\"}") == 1;
+    }));
+  }
+  // The message at partition 0, offset 0 of the topic's earlier life (a lost
+  // topic, an old cluster) was re-driven: another event at the same position.
+  pqxx::connection c(f.db().url());
+  pqxx::work tx(c);
+  tx.exec_params(
+      "INSERT INTO notification_redrive (failed_topic, failed_partition, failed_offset, "
+      "event_id, target_topic) VALUES ($1, 0, 0, 'an-event-of-the-old-topic', $2)",
+      f.failedTopic(), f.topic());
+  tx.commit();
+
+  const auto redrive = testing::runCommand(testing::workerBinary() + " redrive --database-url " +
+                                           f.db().urlAs(testing::Role::kNotification) +
+                                           " --brokers " + testing::kafkaBrokers() + " --topic " +
+                                           f.topic() + " --failed-topic " + f.failedTopic());
+  CHECK_MESSAGE(redrive.exit_code == 0, redrive.output);
+  CHECK(redrive.output.find("redriven 1/1 event_id=" + event.id) != std::string::npos);
+}
