@@ -31,7 +31,7 @@ inline constexpr const char* kDlqTruncatedHeader = "dlq.payload.truncated.from";
 // The broker refuses a message over its max.message.bytes (1 MiB by default),
 // and a copy it refuses would stall the worker on that event for good. So a
 // larger payload is cut; the whole event stays at its source offset (headers).
-inline constexpr std::size_t kMaxDeadLetterPayloadBytes = 256 * 1024;
+inline constexpr std::size_t kMaxDeadLetterPayloadBytes = std::size_t{256} * 1024;
 
 struct DeadLetter {
   core::kafka::ConsumedMessage message;
