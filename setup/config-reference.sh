@@ -28,6 +28,7 @@ COMMANDS=(
   "src/outbox/outbox-relay retention"
   "src/workers/replication/replication-worker"
   "src/workers/replication/replication-worker verify"
+  "src/workers/replication/replication-worker after-restore"
   "src/workers/notification/notification-worker"
   "src/workers/notification/notification-worker redrive"
   "src/admin/pipeline-admin"

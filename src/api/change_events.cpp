@@ -1,5 +1,6 @@
 #include "api/change_events.hpp"
 
+#include "core/db/crud_event_row.hpp"
 #include "core/json/codec.hpp"
 
 namespace api {
@@ -15,22 +16,6 @@ const char* subjectFor(CrudEventType type) {
     case CrudEventType::kDeleted: return "Your record has been deleted";
   }
   return "Your record has changed";
-}
-
-// The outbox row of one event about `after`, keyed by the customer's id.
-core::db::OutboxRow outboxRow(const core::domain::Customer& after, std::string topic,
-                              std::string event_type, const std::string& event_id,
-                              std::string payload) {
-  core::db::OutboxRow row;
-  row.topic = std::move(topic);
-  row.key = std::to_string(after.id);
-  row.aggregate_type = "customer";
-  row.aggregate_id = after.id;
-  row.aggregate_version = after.version;
-  row.headers = core::db::eventHeaders(event_id, event_type);
-  row.event_type = std::move(event_type);
-  row.payload = std::move(payload);
-  return row;
 }
 
 }  // namespace
@@ -74,20 +59,12 @@ core::domain::NotificationEvent buildNotification(CrudEventType type,
 ChangeEvents buildChangeEvents(CrudEventType type,
                                const std::optional<core::domain::Customer>& before,
                                const core::domain::Customer& after, const EventTopics& topics) {
-  core::domain::CrudEvent crud;
-  crud.id = core::domain::newUuid();
-  crud.type = type;
-  crud.event_ts = after.updated_on;
-  crud.aggregate_id = after.id;
-  crud.version = after.version;
-  crud.before_change = before;
-  crud.after_change = after;
-
+  const auto crud = core::db::crudEvent(type, before, after);
   const auto notification = buildNotification(type, after, crud.id, crud.event_ts);
-  return {outboxRow(after, topics.crud, core::domain::eventTypeName(type), crud.id,
-                    core::json::encodeCrudEvent(crud)),
-          outboxRow(after, topics.notification, "notification.email", notification.id,
-                    core::json::encodeNotificationEvent(notification))};
+  return {
+      core::db::crudEventRow(crud, after, topics.crud),
+      core::db::customerEventRow(after, topics.notification, "notification.email", notification.id,
+                                 core::json::encodeNotificationEvent(notification))};
 }
 
 }  // namespace api

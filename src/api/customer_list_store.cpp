@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
-#include "api/customer_rows.hpp"
 #include "api/customer_store.hpp"
+#include "core/db/customer_row.hpp"
 #include "core/db/errors.hpp"
 
 namespace api {
+
+using core::db::readCustomer;
 
 namespace {
 

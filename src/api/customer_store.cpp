@@ -2,7 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "api/customer_rows.hpp"
+#include "core/db/customer_row.hpp"
 #include "core/db/errors.hpp"
 #include "core/db/outbox_row.hpp"
 #include "core/json/codec.hpp"
@@ -12,6 +12,8 @@ namespace api {
 using core::Error;
 using core::ErrorKind;
 using core::Result;
+using core::db::kCustomerColumnCount;
+using core::db::readCustomer;
 using core::domain::CrudEventType;
 using core::domain::Customer;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The runbook stays executable: every fenced block of docs/RUNBOOK.md is
-# tagged `runbook=ID`, every ID but the prelude is run by a drill in
+# The runbook stays executable: every fenced block of docs/RUNBOOK.md (but
+# ```text, which shows output) is tagged `runbook=ID`, every ID but the prelude is run by a drill in
 # tests/runbook/drills/, every section with a block names its drill, and every
 # drill named exists and is named. Prints each breach.
 set -euo pipefail
@@ -13,8 +13,8 @@ breach() {
   breaches=$((breaches + 1))
 }
 
-# Opening fences alternate with closing ones.
-mapfile -t openings < <(grep -E '^ *```' "$runbook" | awk 'NR % 2 == 1')
+# Opening fences alternate with closing ones; a `text` block shows output.
+mapfile -t openings < <(grep -E '^ *```' "$runbook" | awk 'NR % 2 == 1' | grep -v '```text')
 ids=()
 for fence in "${openings[@]}"; do
   id=$(grep -oE 'runbook=[a-z0-9-]+' <<<"$fence" | cut -d= -f2) || true

@@ -1,5 +1,6 @@
 // replication-worker: wires the configuration, the status server and the
-// replication loop; `replication-worker verify` compares source and replica.
+// replication loop; `replication-worker verify` compares source and replica;
+// `replication-worker after-restore` readies a restored source for writes.
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -48,6 +49,26 @@ int verifyCommand(const std::vector<std::string>& args) {
   if (!again) return core::app::fail(std::string(kProgram) + " verify", again.error());
   std::cout << replication::formatReport(*again) << std::flush;
   return again->equal() ? core::kExitOk : core::kExitFailure;
+}
+
+int afterRestoreCommand(const std::vector<std::string>& args) {
+  auto parsed = replication::parseAfterRestoreConfig(args);
+  if (std::holds_alternative<int>(parsed)) return std::get<int>(parsed);
+  const auto& config = std::get<replication::AfterRestoreConfig>(parsed);
+  (void)core::logging::init(kProgram, config.log_level);
+  // Ctrl-C or SIGTERM ends it at once, whatever it is doing: the source's
+  // changes are one transaction, and a rerun picks up where it stopped.
+  sigset_t termination;
+  sigemptyset(&termination);
+  sigaddset(&termination, SIGTERM);
+  sigaddset(&termination, SIGINT);
+  pthread_sigmask(SIG_UNBLOCK, &termination, nullptr);
+  const std::string command = std::string(kProgram) + " after-restore";
+  auto report = replication::afterRestore(config.options);
+  if (!report) return core::app::fail(command, report.error());
+  std::cout << replication::formatAfterRestore(*report) << std::flush;
+  if (!report->lagging.empty()) return replication::kExitReplicaLags;
+  return report->final_report.equal() ? core::kExitOk : core::kExitFailure;
 }
 
 int runCommand(const std::vector<std::string>& args) {
@@ -115,6 +136,9 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args.front() == "verify") {
       return verifyCommand(std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (!args.empty() && args.front() == "after-restore") {
+      return afterRestoreCommand(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     return runCommand(args);
   });

@@ -18,7 +18,9 @@ constexpr const char* kSummary =
     "so every event takes effect exactly once. Malformed events go to the dead-letter topic.\n"
     "\n"
     "  replication-worker verify --source-database-url URL --replica-database-url URL\n"
-    "compares the source and the replica (see `replication-worker verify --help`).";
+    "compares the source and the replica (see `replication-worker verify --help`);\n"
+    "  replication-worker after-restore [flags]\n"
+    "makes a source restored from a backup safe to write again (see its --help).";
 
 constexpr const char* kVerifySummary =
     "Compares the source customers table with the replica: ids, versions and every field;\n"
@@ -26,6 +28,19 @@ constexpr const char* kVerifySummary =
     "consistent snapshot, in id chunks compared by hash; only differing chunks are read row\n"
     "by row. Prints the first differences and a summary.\n"
     "Exit codes (verify): 0 equal, 1 differences found, 2 bad flag, 3 database unreachable.";
+
+constexpr const char* kAfterRestoreSummary =
+    "Run once after the source database was restored from a backup, with customer-api and\n"
+    "outbox-relay stopped and replication-worker caught up, as the source's OWNER role (it\n"
+    "moves sequences). The topic and the replica hold the lost window's versions and ids:\n"
+    "in one locked source transaction it moves the customer and outbox id sequences past\n"
+    "every id the replica and the topic's tail know, gives each customer whose replica\n"
+    "version is the source's or newer with other content the next version (one CRUD event,\n"
+    "no e-mail), keeps the lost window's customers as tombstones (a delete event), then\n"
+    "repairs the replica and verifies. A second run changes nothing.\n"
+    "Exit codes (after-restore): 0 the replica equals the source, 1 failure or differences\n"
+    "left, 2 bad flag, 3 database or broker unreachable, 4 the replica lags the topic\n"
+    "(nothing changed).";
 
 using core::config::readRange;
 
@@ -157,6 +172,49 @@ std::variant<VerifyConfig, int> parseVerifyConfig(const std::vector<std::string>
   if (auto e = readRange(cli, "max-differences", 0, 1000000, v.max_listed)) return *e;
   if (auto e = readRange(cli, "chunk-size", 1, 1000000, v.chunk_size)) return *e;
   v.repair = cli.flag("repair");
+  if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
+  return config;
+}
+
+std::variant<AfterRestoreConfig, int> parseAfterRestoreConfig(
+    const std::vector<std::string>& args) {
+  core::config::CommandLine cli(std::string(kProgram) + " after-restore",
+                                "replication-worker after-restore [flags]", kAfterRestoreSummary);
+  const AfterRestoreOptions defaults;
+  const ReplicatorOptions worker;
+  core::config::addDatabaseUrlFlag(cli, kSourceUrl);
+  core::config::addDatabaseUrlFlag(cli, kReplicaUrl);
+  core::config::addBrokersFlag(cli);
+  core::config::addKafkaPropertyFlag(cli, "extra librdkafka property key=value (repeatable)");
+  cli.add("topic", po::value<std::string>()->default_value(worker.topic), "CRUD event topic",
+          "REPLICATION_TOPIC");
+  cli.add("group-id", po::value<std::string>()->default_value(worker.group_id),
+          "the worker's consumer group: the key of the offsets stored in the replica (the "
+          "group is not joined)",
+          "REPLICATION_GROUP_ID");
+  cli.add("wait-seconds", po::value<long>()->default_value(defaults.wait.count()),
+          "wait this long for the replica to catch up with the topic before refusing",
+          "AFTER_RESTORE_WAIT_SECONDS");
+  cli.add("chunk-size",
+          po::value<long>()->default_value(static_cast<long>(defaults.verify.chunk_size)),
+          "customers per compared chunk (verify)", "VERIFY_CHUNK_SIZE");
+  core::config::addLogLevelFlag(cli);
+  if (auto exit = cli.parse(args)) return *exit;
+
+  AfterRestoreConfig config;
+  auto& o = config.options;
+  if (auto e = core::config::readDatabaseUrl(cli, kSourceUrl, o.verify.source_url)) return *e;
+  if (auto e = core::config::readDatabaseUrl(cli, kReplicaUrl, o.verify.replica_url)) return *e;
+  if (auto e = core::config::readBrokers(cli, o.brokers)) return *e;
+  if (auto e = core::config::readKafkaProperties(cli, o.kafka_properties)) return *e;
+  o.topic = cli.get<std::string>("topic");
+  if (!isValidTopicName(o.topic)) {
+    return cli.usageError("--topic: '" + o.topic + "' is not a valid Kafka topic name");
+  }
+  o.group_id = cli.get<std::string>("group-id");
+  if (o.group_id.empty()) return cli.usageError("--group-id must not be empty");
+  if (auto e = readRange(cli, "wait-seconds", 0, 86400, o.wait)) return *e;
+  if (auto e = readRange(cli, "chunk-size", 1, 1000000, o.verify.chunk_size)) return *e;
   if (auto e = core::config::readLogLevel(cli, config.log_level)) return *e;
   return config;
 }

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <memory>
 #include <pqxx/pqxx>
 #include <regex>
@@ -43,7 +44,7 @@ class Pipeline {
     const auto created = core::kafka::createTopics(kafkaBrokers(), kafkaAdminProperties(), topics);
     REQUIRE_MESSAGE(created.ok(), created.error().message);
     // Each process logs in as its own Kafka user with its production grants.
-    const auto replication_group = uniqueName("it-pipe-replication");
+    replication_group_ = uniqueName("it-pipe-replication");
     const auto notification_group = uniqueName("it-pipe-notification");
     core::kafka::PipelineNames names;
     names.crud_topic = crud_topic_;
@@ -51,7 +52,7 @@ class Pipeline {
     names.notification_topic = mail_topic_;
     names.notification_retry_topic = retry_topic_;
     names.notification_failed_topic = failed_topic_;
-    names.replication_group = replication_group;
+    names.replication_group = replication_group_;
     names.notification_group = notification_group;
     grantPipelineAcls(names);
 
@@ -60,19 +61,12 @@ class Pipeline {
     replication_port_ = freePort();
     notification_port_ = freePort();
     // The API's pipeline panel reads the others' /metrics.
-    api_ = start({binaryPath("src/api/customer-api"), "--database-url", source_.urlAs(Role::kApi),
-                  "--listen", address(api_port_), "--allow-unauthenticated", "--crud-topic",
-                  crud_topic_, "--notification-topic", mail_topic_, "--threads", "2",
-                  "--notifications-database-url", notifications_.urlAs(Role::kApi),
-                  "--pipeline-metrics",
-                  "outbox-relay=" + url(relay_port_) +
-                      "/metrics,replication-worker=" + url(replication_port_) +
-                      "/metrics,notification-worker=" + url(notification_port_) + "/metrics"});
+    api_ = startApi();
     relay_ = startRelay();
     replication_ = start(withKafkaIdentity(
         {binaryPath("src/workers/replication/replication-worker"), "--replica-database-url",
          replica_.urlAs(Role::kReplication), "--brokers", kafkaBrokers(), "--topic", crud_topic_,
-         "--dlq-topic", dlq_topic_, "--group-id", replication_group, "--metrics-address",
+         "--dlq-topic", dlq_topic_, "--group-id", replication_group_, "--metrics-address",
          address(replication_port_)},
         "replication-worker"));
     notification_ = start(withKafkaIdentity(
@@ -136,7 +130,7 @@ class Pipeline {
   const TempDatabase& replica() const { return replica_; }
 
   std::string logs() const {
-    std::string all;
+    std::string all = stopped_output_;
     for (const auto* process : {&api_, &relay_, &replication_, &notification_}) {
       if (*process) all += (*process)->output() + "\n";
     }
@@ -144,6 +138,31 @@ class Pipeline {
   }
 
   std::unique_ptr<ChildProcess>& replicationProcess() { return replication_; }
+
+  // The writers (customer-api and outbox-relay) stopped with SIGTERM, and
+  // started again with the same command lines: e.g. around a restore of the
+  // source database. Their output so far is kept for logs().
+  void stopWriters() {
+    for (auto* process : {&api_, &relay_}) {
+      if (*process) {
+        (*process)->stop(SIGTERM);
+        stopped_output_ += (*process)->output() + "\n";
+        process->reset();
+      }
+    }
+  }
+  void startWriters() {
+    api_ = startApi();
+    relay_ = startRelay();
+    for (auto port : {api_port_, relay_port_}) {
+      REQUIRE_MESSAGE(waitUntil([&]() { return ready(port); }),
+                      "a process on port " << port << " did not become ready:\n"
+                                           << logs());
+    }
+  }
+
+  const std::string& crudTopic() const { return crud_topic_; }
+  const std::string& replicationGroup() const { return replication_group_; }
 
  private:
   static void migrate(const TempDatabase& db, const std::string& folder) {
@@ -164,6 +183,16 @@ class Pipeline {
   static std::unique_ptr<ChildProcess> start(std::vector<std::string> argv) {
     return std::make_unique<ChildProcess>(std::move(argv));
   }
+  std::unique_ptr<ChildProcess> startApi() {
+    return start({binaryPath("src/api/customer-api"), "--database-url", source_.urlAs(Role::kApi),
+                  "--listen", address(api_port_), "--allow-unauthenticated", "--crud-topic",
+                  crud_topic_, "--notification-topic", mail_topic_, "--threads", "2",
+                  "--notifications-database-url", notifications_.urlAs(Role::kApi),
+                  "--pipeline-metrics",
+                  "outbox-relay=" + url(relay_port_) +
+                      "/metrics,replication-worker=" + url(replication_port_) +
+                      "/metrics,notification-worker=" + url(notification_port_) + "/metrics"});
+  }
   std::unique_ptr<ChildProcess> startRelay() {
     return start(withKafkaIdentity(
         {binaryPath("src/outbox/outbox-relay"), "--database-url", source_.urlAs(Role::kRelay),
@@ -174,6 +203,8 @@ class Pipeline {
   TempDatabase source_;
   TempDatabase replica_;
   TempDatabase notifications_;
+  std::string replication_group_;
+  std::string stopped_output_;
   std::string crud_topic_, mail_topic_, retry_topic_, failed_topic_, dlq_topic_;
   std::uint16_t api_port_ = 0, relay_port_ = 0, replication_port_ = 0, notification_port_ = 0;
   std::unique_ptr<ChildProcess> api_, relay_, replication_, notification_;

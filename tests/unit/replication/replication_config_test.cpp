@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <map>
 
@@ -28,6 +29,7 @@ class CleanEnvironment {
                              "REPLICATION_METRICS_ADDRESS",
                              "VERIFY_MAX_DIFFERENCES",
                              "VERIFY_CHUNK_SIZE",
+                             "AFTER_RESTORE_WAIT_SECONDS",
                              "KAFKA_SECURITY_PROTOCOL",
                              "KAFKA_SASL_MECHANISM",
                              "KAFKA_USER",
@@ -143,6 +145,41 @@ TEST_CASE("verify needs both database URLs and checks its limits") {
                                              "--chunk-size", "0"});
   REQUIRE(std::holds_alternative<int>(bad));
   CHECK(std::get<int>(bad) == core::kExitUsage);
+}
+
+TEST_CASE("after-restore needs both database URLs and the brokers, and checks its limits") {
+  const CleanEnvironment clean;
+  auto parsed = replication::parseAfterRestoreConfig(
+      {"--source-database-url", "postgresql://owner@h/customers", "--replica-database-url",
+       "postgresql://h/customers_replica", "--brokers", "h:9092", "--topic", "crud", "--group-id",
+       "g", "--wait-seconds", "30"});
+  REQUIRE(std::holds_alternative<replication::AfterRestoreConfig>(parsed));
+  const auto& options = std::get<replication::AfterRestoreConfig>(parsed).options;
+  CHECK(options.verify.source_url == "postgresql://owner@h/customers");
+  CHECK(options.verify.replica_url == "postgresql://h/customers_replica");
+  CHECK(options.brokers == "h:9092");
+  CHECK(options.topic == "crud");
+  CHECK(options.group_id == "g");
+  CHECK(options.wait == std::chrono::seconds(30));
+
+  const std::vector<std::string> urls = {"--source-database-url", "postgresql://h/c",
+                                         "--replica-database-url", "postgresql://h/r"};
+  auto args = [&](std::vector<std::string> extra) {
+    auto all = urls;
+    all.insert(all.end(), extra.begin(), extra.end());
+    return all;
+  };
+  const auto exitOfAfterRestore = [](const std::vector<std::string>& a) {
+    auto result = replication::parseAfterRestoreConfig(a);
+    REQUIRE(std::holds_alternative<int>(result));
+    return std::get<int>(result);
+  };
+  CHECK(exitOfAfterRestore(urls) == core::kExitUsage);  // no --brokers
+  CHECK(exitOfAfterRestore(args({"--brokers", "h:9092", "--wait-seconds", "-1"})) ==
+        core::kExitUsage);
+  CHECK(exitOfAfterRestore(args({"--brokers", "h:9092", "--topic", "no spaces"})) ==
+        core::kExitUsage);
+  CHECK(exitOfAfterRestore(args({"--brokers", "h:9092", "--group-id", ""})) == core::kExitUsage);
 }
 
 TEST_CASE("listen addresses are host:port") {

@@ -1,6 +1,7 @@
 #pragma once
-// The customer columns every statement of the store selects, and reading them
-// back: shared by customer_store.cpp and customer_list_store.cpp only.
+// The customer columns a statement selects, and reading them back: the API's
+// store, and the replication worker's after-restore (whose replica table has
+// the same columns).
 
 #include <pqxx/pqxx>
 
@@ -15,11 +16,11 @@
     "created_on) * 1000000)::bigint, "                        \
     "(extract(epoch FROM " p "updated_on) * 1000000)::bigint, " p "created_by, " p "updated_by"
 
-namespace api {
+namespace core::db {
 
 inline constexpr int kCustomerColumnCount = 10;
 
 // The customer whose CUSTOMER_COLUMNS start at column `first` of `row`.
 core::domain::Customer readCustomer(const pqxx::row& row, int first);
 
-}  // namespace api
+}  // namespace core::db

@@ -1,6 +1,6 @@
-#include "api/customer_rows.hpp"
+#include "core/db/customer_row.hpp"
 
-namespace api {
+namespace core::db {
 
 core::domain::Customer readCustomer(const pqxx::row& row, int first) {
   core::domain::Customer c;
@@ -17,4 +17,4 @@ core::domain::Customer readCustomer(const pqxx::row& row, int first) {
   return c;
 }
 
-}  // namespace api
+}  // namespace core::db
