@@ -23,6 +23,6 @@ expect_block replica-rebuild
 until_true 90 "verify --repair exits 0 on the rebuilt replica" run_block verify-repair
 until_true 30 "verify exits 0" run_block verify
 expect_output EQUAL
-[ "$(replica_sql "SELECT count(*) FROM consumer_offsets")" -ge 1 ] ||
-  fail "the rebuilt replica's worker stored no offset: it did not read the topic"
+until_true 30 "the rebuilt replica's worker read the topic (stored an offset)" bash -c \
+  "[ \"\$(psql -qtAX '$REPLICA_DATABASE_URL' -c 'SELECT count(*) FROM consumer_offsets')\" -ge 1 ]"
 say "passed"
