@@ -105,7 +105,7 @@ replica_sql() { sql "$REPLICA_DATABASE_URL" "$1"; }
 create_customer() {
   local body
   body=$(curl -sf -X POST "$API_URL/api/customers" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$1\",\"email\":\"$(tr ' ' . <<<"$1")@example.com\",\"phone\":\"+15550100\"}") ||
+    -d "{\"name\":\"$1\",\"email\":\"$(address_of "$1")\",\"phone\":\"+15550100\"}") ||
     fail "POST /api/customers for $1 failed"
   sed -E 's/.*"id":([0-9]+).*/\1/' <<<"$body"
 }
@@ -126,8 +126,21 @@ metric() { curl -sf "$1/metrics" | awk -v n="$2" '$1 == n { print $2 }'; }
 
 backlog_is_zero() { [ "$(metric "$RELAY_STATUS_URL" outbox_backlog_rows)" = 0 ]; }
 
+# address_of NAME: the e-mail address create_customer gives NAME.
+address_of() { echo "$(tr ' ' . <<<"$1")@example.com"; }
 # mails_to ADDRESS: messages the SMTP sink received for ADDRESS.
 mails_to() { grep -lF "To: $1" "$SMTP_MAILDIR"/new/* 2>/dev/null | wc -l; }
+mail_arrived() { [ "$(mails_to "$1")" -ge 1 ]; }
+# expect_mails ADDRESS COUNT: exactly COUNT mails. The first call waits the
+# time a second copy would take to come (the worker's next poll).
+MAILS_SETTLED=""
+expect_mails() {
+  [ -n "$MAILS_SETTLED" ] || sleep 2
+  MAILS_SETTLED=yes
+  [ "$(mails_to "$1")" = "$2" ] || fail "$(mails_to "$1") mails to $1, expected $2"
+}
+# topic_key_count TOPIC KEY: messages of TOPIC with key KEY.
+topic_key_count() { topic_messages "$1" '%k\n' | grep -cx "$2" || true; }
 
 # poison_row CUSTOMER VERSION BYTES: an outbox row for CUSTOMER the relay
 # refuses as too large (its own limit, or the broker's); prints its id.

@@ -12,6 +12,7 @@
 #include "core/db/crud_event_row.hpp"
 #include "core/db/customer_row.hpp"
 #include "core/db/session.hpp"
+#include "workers/replication/command_session.hpp"
 #include "workers/replication/repair.hpp"
 
 namespace replication {
@@ -53,12 +54,7 @@ constexpr const char* kCopyTombstone =
         "$6") ", " MICROS_TO_TIMESTAMP("$7") ", $8, $9)";
 
 core::db::SessionOptions sessionOptions(const std::string& url, const char* label) {
-  core::db::SessionOptions options;
-  options.url = url;
-  options.label = label;
-  options.application_name = "replication-worker after-restore";
-  options.settings = {{"TimeZone", "'UTC'"}};
-  return options;
+  return commandSessionOptions(url, label, "replication-worker after-restore");
 }
 
 std::map<std::int64_t, Customer> readCustomers(pqxx::transaction_base& tx,

@@ -4,6 +4,7 @@
 
 #include "core/db/array_literal.hpp"
 #include "core/db/session.hpp"
+#include "workers/replication/command_session.hpp"
 
 namespace replication {
 
@@ -37,12 +38,7 @@ constexpr const char* kDeleteExtra =
     "DELETE FROM customers WHERE id = ANY($1::bigint[]) AND NOT id = ANY($2::bigint[])";
 
 core::db::SessionOptions sessionOptions(const std::string& url, const char* label) {
-  core::db::SessionOptions options;
-  options.url = url;
-  options.label = label;
-  options.application_name = "replication-worker verify --repair";
-  options.settings = {{"TimeZone", "'UTC'"}};
-  return options;
+  return commandSessionOptions(url, label, "replication-worker verify --repair");
 }
 
 }  // namespace

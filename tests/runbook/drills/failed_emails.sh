@@ -16,7 +16,7 @@ NOTIFICATION_MAX_ATTEMPTS=2 NOTIFICATION_RETRY_BASE_MS=300 \
   "$PROJECT_ROOT/setup/service.sh" test start notification-worker
 "$PROJECT_ROOT/setup/service.sh" test stop smtp
 name="Mail Refused $RANDOM$RANDOM"
-address="$(tr ' ' . <<<"$name")@example.com"
+address=$(address_of "$name")
 create_customer "$name" >/dev/null
 until_true 60 "the mail's event reached the FAILED topic" bash -c \
   "kcat -b $KAFKA_BROKERS -C -t MICROSERVICE-CUSTOMER-EMAIL-NOTIFICATION-FAILED -e -q | grep -qF '$address'"
@@ -25,8 +25,7 @@ until_true 60 "the mail's event reached the FAILED topic" bash -c \
 expect_block failed-read
 expect_output "$address"
 expect_block redrive
-until_true 30 "the re-driven mail arrived" bash -c "grep -qlF '$address' $SMTP_MAILDIR/new/*"
+until_true 30 "the re-driven mail arrived" mail_arrived "$address"
 expect_block redrive
-sleep 2
-[ "$(mails_to "$address")" = 1 ] || fail "expected 1 mail to $address, got $(mails_to "$address")"
+expect_mails "$address" 1
 say "passed"

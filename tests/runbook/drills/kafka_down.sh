@@ -16,7 +16,7 @@ expect_block kafka-back
 expect_output outbox_backlog_rows
 until_true 60 "the backlog drained" backlog_is_zero
 until_true 60 "the replica has both changes" replica_has "$id" 2
-address="$(tr ' ' . <<<"$name")@example.com"
+address=$(address_of "$name")
 until_true 60 "both mails arrived" bash -c "[ \$(grep -lF '$address' $SMTP_MAILDIR/new/* | wc -l) -ge 2 ]"
-[ "$(mails_to "$address")" = 2 ] || fail "expected 2 mails to $address, got $(mails_to "$address")"
+expect_mails "$address" 2
 say "passed"
