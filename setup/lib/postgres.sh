@@ -43,15 +43,48 @@ log_line_prefix = '%m [%p] %d '
 CONF
 }
 
+# outbox-relay --source wal streams a logical replication slot: it needs
+# wal_level=logical. A slot that nobody reads keeps its WAL; past
+# max_slot_wal_keep_size the server gives the slot up rather than fill the
+# disk (the relay then needs a new slot and a replay: docs/RUNBOOK.md).
+PG_MAX_SLOT_WAL_KEEP_SIZE=${PG_MAX_SLOT_WAL_KEEP_SIZE:-2GB}
+
+# Settings written on every start, so that an existing cluster picks up a
+# change (port, or the replication settings a cluster made before them lacks).
+pg_write_start_settings() {
+  local conf="$PG_DATA/postgresql.conf"
+  sed -i -E '/^(port|wal_level|max_slot_wal_keep_size|max_replication_slots|max_wal_senders) = /d' "$conf"
+  cat >>"$conf" <<CONF
+port = $PG_PORT
+wal_level = logical
+max_slot_wal_keep_size = '$PG_MAX_SLOT_WAL_KEEP_SIZE'
+max_replication_slots = 32
+max_wal_senders = 32
+CONF
+}
+
+# A running cluster started before wal_level=logical was written: only a
+# restart applies it.
+pg_restart_for_settings() {
+  local level
+  level=$(psql_admin -d postgres -tAc "SHOW wal_level") || return 0
+  [ "$level" = logical ] && return 0
+  log "restarting PostgreSQL: wal_level is $level, logical is wanted"
+  as_pg_user "$PG_BIN/pg_ctl" restart -D "$PG_DATA" -m fast -l "$LOG_DIR/postgres.log" -w -t 60 >/dev/null ||
+    fail_service "PostgreSQL" "$LOG_DIR/postgres.log"
+  wait_for "PostgreSQL" 30 pg_ready || fail_service "PostgreSQL" "$LOG_DIR/postgres.log"
+}
+
 pg_start() {
   pg_ensure_reachable
   mkdir -p "$LOG_DIR"
   pg_init
-  # The port is written on every start so a changed PG_PORT takes effect.
-  sed -i '/^port = /d' "$PG_DATA/postgresql.conf"
-  echo "port = $PG_PORT" >>"$PG_DATA/postgresql.conf"
+  pg_write_start_settings
   if pg_running; then
     pg_ready || wait_for "PostgreSQL" 30 pg_ready || fail_service "PostgreSQL" "$LOG_DIR/postgres.log"
+    pg_restart_for_settings
+    # Settings that need no restart (max_slot_wal_keep_size).
+    as_pg_user "$PG_BIN/pg_ctl" reload -D "$PG_DATA" >/dev/null
     log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
     return 0
   fi

@@ -20,9 +20,9 @@ const core::config::DatabaseUrlFlag kSuperuserUrl{
     "database-url", "POSTGRES_ADMIN_URL",
     "PostgreSQL URL of a superuser, on any database of the server (e.g. postgres)"};
 
-// Component roles may log in and do nothing else at the cluster level.
-constexpr const char* kLoginAttributes =
-    " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ";
+// Component roles may log in and do nothing else at the cluster level, but
+// for the relay's replication connection (RoleSpec::replication).
+constexpr const char* kLoginAttributes = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS ";
 
 // customer-api's status page names the relay's leader session (its client
 // address and start time), which pg_stat_activity shows other roles only
@@ -63,7 +63,8 @@ void ensureRole(pqxx::work& tx, const RoleSpec& spec, const std::string& passwor
   const bool exists =
       !tx.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", spec.role).empty();
   tx.exec(std::string(exists ? "ALTER ROLE " : "CREATE ROLE ") + tx.quote_name(spec.role) +
-          kLoginAttributes + tx.quote(password));
+          kLoginAttributes + (spec.replication ? "REPLICATION" : "NOREPLICATION") + " PASSWORD " +
+          tx.quote(password));
   std::cout << (exists ? "updated role " : "created role ") << spec.role << "\n";
 }
 

@@ -13,6 +13,10 @@ namespace admin {
 struct RoleSpec {
   const char* role;
   const char* password_env;
+  // REPLICATION: outbox-relay --source wal streams a logical replication slot.
+  // A cluster attribute, so granted here and not by a migration (only a
+  // superuser may give it).
+  bool replication = false;
 };
 
 // Every role of the pipeline, the owner first. The names are fixed: the
@@ -20,7 +24,7 @@ struct RoleSpec {
 inline constexpr RoleSpec kPipelineRoles[] = {
     {"outbox_owner", "MIGRATOR_DB_PASSWORD"},
     {"customer_api", "API_DB_PASSWORD"},
-    {"outbox_relay", "RELAY_DB_PASSWORD"},
+    {"outbox_relay", "RELAY_DB_PASSWORD", true},
     {"replication_worker", "REPLICATION_DB_PASSWORD"},
     {"notification_worker", "NOTIFICATION_DB_PASSWORD"},
 };

@@ -54,6 +54,11 @@ constexpr const char* kBacklog =
     "count(*) FILTER (WHERE parked_at IS NOT NULL AND skipped_at IS NULL) "
     "FROM outbox WHERE published_at IS NULL";
 
+// Readable by any role: the view and the function need no grant.
+constexpr const char* kSlotRetention =
+    "SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint, "
+    "coalesce(wal_status, '') FROM pg_replication_slots WHERE slot_name = $1";
+
 // Whether the insert trigger should NOTIFY (wakeup_switch.hpp).
 constexpr const char* kRequestWakeups =
     "INSERT INTO outbox_relay_wakeup (wanted) VALUES ($1) "
@@ -74,6 +79,7 @@ core::db::SessionOptions sessionOptions(std::string url) {
                         {"outbox_mark_published", kMarkPublished},
                         {"outbox_record_failure", kRecordFailure},
                         {"outbox_backlog", kBacklog},
+                        {"outbox_slot_retention", kSlotRetention},
                         {"outbox_request_wakeups", kRequestWakeups}};
   // The lock lives in the session: only connect() (then tryLock) may open a new one.
   options.reconnect_on_run = false;
@@ -160,6 +166,16 @@ core::Result<Backlog> OutboxSession::backlog() {
     pqxx::nontransaction tx(c);
     const auto r = tx.exec_prepared1("outbox_backlog");
     return Backlog{r[0].as<std::int64_t>(), r[1].as<double>(), r[2].as<std::int64_t>()};
+  });
+}
+
+core::Result<std::optional<SlotRetention>> OutboxSession::slotRetention(const std::string& slot) {
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::optional<SlotRetention>> {
+    pqxx::nontransaction tx(c);
+    const auto rows = tx.exec_prepared("outbox_slot_retention", slot);
+    if (rows.empty()) return std::optional<SlotRetention>();
+    return std::optional<SlotRetention>(
+        SlotRetention{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>()});
   });
 }
 

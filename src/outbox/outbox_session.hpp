@@ -22,6 +22,12 @@ struct PublishedMark {
   std::int64_t offset = 0;
 };
 
+// --source wal: the WAL the server keeps for the relay's slot.
+struct SlotRetention {
+  std::int64_t bytes = 0;  // from the slot's restart position to the end of the WAL
+  std::string wal_status;  // reserved, extended, unreserved or lost (pg_replication_slots)
+};
+
 struct Backlog {
   std::int64_t pending = 0;
   double oldest_age_seconds = 0;
@@ -53,6 +59,8 @@ class OutboxSession {
   core::Result<bool> recordFailure(std::int64_t id, const std::string& error, bool park_now,
                                    int max_attempts);
   core::Result<Backlog> backlog();
+  // nullopt when the slot does not exist.
+  core::Result<std::optional<SlotRetention>> slotRetention(const std::string& slot);
   // Whether the outbox insert trigger should send its NOTIFY (wakeup_switch.hpp).
   core::Status requestWakeups(bool wanted);
 

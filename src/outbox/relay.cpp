@@ -35,7 +35,15 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
       session_(options_.database_url),
       read_ahead_(options_.database_url),
       wakeups_(options_.listens),
-      state_log_({kPublishing, kIdle}) {}
+      state_log_({kPublishing, kIdle}) {
+  if (options_.source == RelayOptions::Source::kWal) {
+    WalSourceOptions wal;
+    wal.database_url = options_.database_url;
+    wal.slot = options_.slot;
+    wal.publication = options_.publication;
+    wal_ = std::make_unique<WalSource>(std::move(wal));
+  }
+}
 
 Relay::~Relay() = default;
 
@@ -55,11 +63,20 @@ void Relay::probeBrokers() {
   readiness_.set("kafka", answered ? "" : answered.error().message);
 }
 
+void Relay::keepStreamAlive() {
+  if (!wal_) return;
+  if (auto alive = wal_->keepAlive(); !alive) {
+    spdlog::warn("replication stream: {}", alive.error().message);
+    wal_->close();  // reopened, from the confirmed position, before the next batch
+  }
+}
+
 void Relay::loseLeadership(const std::string& why) {
   if (leader_) spdlog::warn("leadership lost: {}", why);
   leader_ = false;
   session_.disconnect();  // the server releases the lock with the session
   read_ahead_.discard();
+  if (wal_) wal_->close();  // the next leader resumes from the confirmed position
 }
 
 bool Relay::switchWakeups(bool found_rows) {
@@ -74,7 +91,23 @@ bool Relay::switchWakeups(bool found_rows) {
 }
 
 core::Status Relay::ensureLeadership() {
-  if (leader_ && session_.connected()) return {};
+  if (!leader_ || !session_.connected()) {
+    if (auto locked = takeLock(); !locked) return locked;
+  }
+  // The advisory lock fences relays of both sources; the slot admits one
+  // stream on top of that (a dead leader's walsender may linger a moment).
+  if (wal_ && !wal_->isOpen()) {
+    if (auto opened = wal_->open(); !opened) {
+      loseLeadership("cannot stream slot " + options_.slot + ": " + opened.error().message);
+      return opened;
+    }
+    spdlog::info("streaming replication slot {} (publication {})", options_.slot,
+                 options_.publication);
+  }
+  return {};
+}
+
+core::Status Relay::takeLock() {
   leader_ = false;
   // Rows read under an earlier leadership: another relay may have published them since.
   read_ahead_.discard();
@@ -119,6 +152,32 @@ void Relay::refreshBacklog() {
     metrics_.oldest_age_seconds = backlog->oldest_age_seconds;
     metrics_.parked_rows = backlog->parked;
   }
+  refreshSlotRetention();
+}
+
+void Relay::refreshSlotRetention() {
+  if (!wal_) return;
+  const auto retention = session_.slotRetention(options_.slot);
+  if (!retention) return;  // the next batch meets the same session trouble and handles it
+  if (!*retention) {
+    readiness_.set("slot", "replication slot " + options_.slot + " does not exist");
+    return;
+  }
+  const auto& slot = **retention;
+  metrics_.slot_retained_bytes = slot.bytes;
+  constexpr std::int64_t kMiB = std::int64_t{1024} * 1024;
+  if (slot.wal_status == "lost") {
+    readiness_.set("slot", "replication slot " + options_.slot +
+                               " lost WAL it needed (max_slot_wal_keep_size): recreate it and "
+                               "replay from the outbox");
+  } else if (options_.max_slot_retained_bytes > 0 &&
+             slot.bytes > options_.max_slot_retained_bytes) {
+    readiness_.set("slot", "replication slot " + options_.slot + " retains " +
+                               std::to_string(slot.bytes / kMiB) + " MiB of WAL (limit " +
+                               std::to_string(options_.max_slot_retained_bytes / kMiB) + " MiB)");
+  } else {
+    readiness_.set("slot", "");
+  }
 }
 
 void Relay::run() {
@@ -131,6 +190,7 @@ void Relay::run() {
         state_log_.note("standby: " + lead.error().message);
         readiness_.set("database", "");
         readiness_.set("kafka", "");
+        readiness_.set("slot", "");  // the leader's to watch
         stop_.sleepFor(options_.standby_interval);
       } else {
         state_log_.note("waiting for the database: " + lead.error().message);
@@ -162,11 +222,11 @@ void Relay::run() {
         state_log_.note(kPublishing);
         interval = options_.poll_interval;
         backoff.reset();
-        stop_.sleepUnlessWoken(interval);
+        if (!wal_) stop_.sleepUnlessWoken(interval);  // a stream read waits by itself
         break;
       case PassResult::kIdle:
         state_log_.note(kIdle);
-        stop_.sleepUnlessWoken(interval);
+        if (!wal_) stop_.sleepUnlessWoken(interval);
         interval = std::min(interval * 2, options_.idle_interval);
         break;
       case PassResult::kFailed:
@@ -175,6 +235,7 @@ void Relay::run() {
         break;
     }
     probeBrokers();
+    keepStreamAlive();
   }
   // Give the lock back now rather than when the process exits: a standby
   // takes over at once.

@@ -25,6 +25,7 @@
 #include "outbox/read_ahead.hpp"
 #include "outbox/relay_metrics.hpp"
 #include "outbox/wakeup_switch.hpp"
+#include "outbox/wal_source.hpp"
 
 namespace outbox {
 
@@ -43,6 +44,14 @@ struct RelayOptions {
   int max_attempts = 5;                      // before a failing row is parked
   std::size_t max_message_bytes = 1000000;   // larger rows are parked without sending
   bool listens = true;  // a NotifyListener wakes it (--listen-notify): see wakeup_switch.hpp
+  // Where pending rows come from: polls of the outbox (the default) or a
+  // logical replication slot (wal_source.hpp, README "WAL source").
+  enum class Source { kPoll, kWal };
+  Source source = Source::kPoll;
+  std::string slot = "outbox_relay";
+  std::string publication = "outbox_inserts";
+  // /readyz fails while the slot keeps more WAL than this (0: never).
+  std::int64_t max_slot_retained_bytes = 1024LL * 1024 * 1024;
 };
 
 enum class PassResult {
@@ -89,14 +98,28 @@ class Relay {
   bool park(const core::db::OutboxRow& row, const std::string& why);
   Reports awaitReports(const std::vector<const core::db::OutboxRow*>& sent);
   void noteUndelivered(const Undelivered& row);
+  // --source wal: the whole transactions before the first row the relay
+  // would park or hold (wal mode does not park yet: that row stops the
+  // stream, README "WAL source").
+  std::vector<RowStep> sendablePrefix(std::vector<RowStep> steps);
+  // --source wal, after the marks: confirms the slot up to the last
+  // transaction delivered whole; closes the stream when the batch failed, so
+  // that it resumes from there.
+  bool confirmWal(std::size_t delivered, bool batch_failed);
 
+  // The leader lock, and with --source wal the open stream.
   core::Status ensureLeadership();
+  core::Status takeLock();
+  // --source wal: the standby status update when due, also while acks are awaited.
+  void keepStreamAlive();
   core::Status ensureProducer();
   void loseLeadership(const std::string& why);
   // Stores the wake-up wish after a poll; true when it just turned wake-ups on.
   bool switchWakeups(bool found_rows);
   // The backlog gauges, at most every 5 s: from the loop and while acks are awaited.
   void refreshBacklog();
+  // --source wal, with the backlog: the slot's retained WAL (gauge, readiness).
+  void refreshSlotRetention();
   // Asks the brokers for metadata, at most every couple of seconds, even
   // while idle or waiting for acks: /readyz follows Kafka within seconds.
   void probeBrokers();
@@ -108,6 +131,8 @@ class Relay {
   ReadAhead read_ahead_;  // the next batch, read while a full one is in flight
   WakeupSwitch wakeups_;
   std::unique_ptr<core::kafka::Producer> producer_;
+  std::unique_ptr<WalSource> wal_;  // --source wal only
+  WalBatch wal_batch_;              // the transactions of the batch in flight
   // Sleeps of the loop end on stop(); an idle or drained leader's also on
   // wake() (a wake() during a batch is kept for the next sleep).
   core::runtime::StopSignal stop_;

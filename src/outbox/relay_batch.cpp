@@ -25,13 +25,19 @@ PassResult Relay::publishBatch() {
     return PassResult::kFailed;
   }
   if (rows->empty()) {
+    // --source wal: transactions without outbox rows (if the server sends
+    // any) are done with at once.
+    if (wal_ && !confirmWal(0, false)) return PassResult::kFailed;
     readiness_.set("database", "");  // it answered, and nothing waits
     return PassResult::kIdle;
   }
   const auto read_done = Clock::now();
 
-  const auto sent = send(planSends(*rows, options_.max_message_bytes));
-  if (mayReadAhead(rows->size(), sent.rows.size(), options_.batch_size) && !stop_.stopping()) {
+  auto steps = planSends(*rows, options_.max_message_bytes);
+  if (wal_) steps = sendablePrefix(std::move(steps));
+  const auto sent = send(steps);
+  if (!wal_ && mayReadAhead(rows->size(), sent.rows.size(), options_.batch_size) &&
+      !stop_.stopping()) {
     std::vector<std::int64_t> in_flight;
     in_flight.reserve(rows->size());
     for (const auto& row : *rows) in_flight.push_back(row.id);
@@ -53,6 +59,9 @@ PassResult Relay::publishBatch() {
     return PassResult::kFailed;
   }
   for (const auto& [topic, count] : plan.marked_per_topic) metrics_.published(topic, count);
+  const bool failed =
+      sent.failed || reports.fatal || plan.stopped_at || (wal_ && steps.size() < rows->size());
+  if (wal_ && !confirmWal(plan.marks.size(), failed)) return PassResult::kFailed;
 
   const auto marked_done = Clock::now();
   metrics_.batch_seconds.observe(std::chrono::duration<double>(marked_done - started).count());
@@ -63,7 +72,7 @@ PassResult Relay::publishBatch() {
       "batch of {} rows: read{} {:.1f} ms, produce {:.1f} ms, acks {:.1f} ms, mark {:.1f} ms",
       rows->size(), read_ahead ? " ahead" : "", ms(read_done - started),
       ms(produce_done - read_done), ms(acks_done - produce_done), ms(marked_done - acks_done));
-  if (sent.failed || reports.fatal || plan.stopped_at) {
+  if (failed) {
     read_ahead_.discard();  // it assumed this whole batch would be marked
     return PassResult::kFailed;
   }
@@ -73,6 +82,13 @@ PassResult Relay::publishBatch() {
 }
 
 core::Result<std::vector<OutboxRow>> Relay::readBatch(bool& read_ahead) {
+  if (wal_) {
+    metrics_.polls.increment();
+    auto batch = wal_->read(options_.batch_size, options_.idle_interval);
+    if (!batch) return batch.error();
+    wal_batch_ = std::move(*batch);
+    return std::move(wal_batch_.rows);  // its ends stay, for confirmWal
+  }
   if (auto ahead = read_ahead_.take(); ahead && !ahead->empty()) {
     read_ahead = true;
     metrics_.read_ahead_batches.increment();
@@ -80,6 +96,39 @@ core::Result<std::vector<OutboxRow>> Relay::readBatch(bool& read_ahead) {
   }
   metrics_.polls.increment();
   return session_.pending(options_.batch_size);
+}
+
+std::vector<RowStep> Relay::sendablePrefix(std::vector<RowStep> steps) {
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (steps[i].action == RowAction::kSend) continue;
+    if (steps[i].action == RowAction::kPark) {
+      const auto& row = *steps[i].row;
+      const auto why = "outbox row id=" + std::to_string(row.id) + " key=" + row.key + ": " +
+                       steps[i].why +
+                       "; --source wal does not park rows yet (src/outbox/README.md, WAL source)";
+      spdlog::error("{}", why);
+      readiness_.set("kafka", why);
+    }
+    // Whole transactions only: the retry starts at this row's transaction.
+    steps.resize(rowsBeforeTransactionOf(wal_batch_, i));
+    break;
+  }
+  return steps;
+}
+
+bool Relay::confirmWal(std::size_t delivered, bool batch_failed) {
+  if (const auto lsn = confirmableLsn(wal_batch_, delivered)) {
+    if (auto confirmed = wal_->confirm(*lsn); !confirmed) {
+      spdlog::warn("could not confirm slot {} up to {}: {}", options_.slot, formatLsn(*lsn),
+                   confirmed.error().message);
+      wal_->close();
+      return false;
+    }
+  }
+  // The stream has moved past the rows that were not delivered: only a new
+  // stream, from the confirmed position, sends them again.
+  if (batch_failed) wal_->close();
+  return true;
 }
 
 Relay::Sent Relay::send(const std::vector<RowStep>& steps) {
@@ -166,6 +215,7 @@ Relay::Reports Relay::awaitReports(const std::vector<const OutboxRow*>& sent) {
     // backlog gauges must not wait for them.
     probeBrokers();
     refreshBacklog();
+    keepStreamAlive();
     const auto now = Clock::now();
     if (stop_.stopping() && stop_deadline == Clock::time_point::max()) {
       stop_deadline = now + std::chrono::seconds(5);
@@ -182,7 +232,8 @@ void Relay::noteUndelivered(const Undelivered& row) {
   const auto& why = row.refusal->message;
   metrics_.delivery_errors.increment();
   readiness_.set("kafka", why);
-  if (row.refusedForGood()) {
+  // --source wal counts no attempts: it would park nothing (README "WAL source").
+  if (row.refusedForGood() && !wal_) {
     const auto parked = session_.recordFailure(row.id, why, false, options_.max_attempts);
     if (!parked) {
       // Not counted: the row is retried as if refused for the first time.

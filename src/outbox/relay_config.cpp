@@ -22,7 +22,9 @@ constexpr const char* kSummary =
     "leader's session dies. --once publishes everything pending and exits.\n"
     "With --retention the leader also deletes old published rows periodically. An idle\n"
     "relay wakes on a NOTIFY from the outbox insert trigger (--no-listen-notify: polling\n"
-    "only; polling stays on as the safety net either way).\n\n"
+    "only; polling stays on as the safety net either way).\n"
+    "--source wal reads new rows from a logical replication slot (pgoutput) instead of\n"
+    "polling, publishes them in commit order and confirms the slot past what is delivered.\n\n"
     "--once exit codes: 0 everything pending was published; 1 another relay held the lock\n"
     "past --lock-wait-ms; 3 database or brokers unreachable, or a batch was not delivered\n"
     "(refused or timed out: the rows stay pending); 4 everything publishable went out but\n"
@@ -86,6 +88,18 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
           "RELAY_RETENTION_BATCH");
   cli.add("retention-interval", po::value<std::string>()->default_value("10m"),
           "time between retention passes", "RELAY_RETENTION_INTERVAL");
+  cli.add("source", po::value<std::string>()->default_value("poll"),
+          "where pending rows come from: poll (queries of the outbox) or wal (a logical "
+          "replication slot; the role needs REPLICATION)",
+          "RELAY_SOURCE");
+  cli.add("slot", po::value<std::string>()->default_value(RelayOptions{}.slot),
+          "--source wal: the replication slot, created on the first start if missing",
+          "RELAY_SLOT");
+  cli.add("publication", po::value<std::string>()->default_value(RelayOptions{}.publication),
+          "--source wal: the publication of outbox inserts (migration 0012)", "RELAY_PUBLICATION");
+  cli.add("max-slot-retained-mb", po::value<std::int64_t>()->default_value(1024),
+          "--source wal: /readyz fails while the slot keeps more WAL than this (0: never)",
+          "RELAY_MAX_SLOT_RETAINED_MB");
   core::config::addLogLevelFlag(cli);
   core::config::addLogFileFlags(cli);
   if (auto exit = cli.parse(args)) return *exit;
@@ -125,6 +139,30 @@ std::variant<RelayConfig, int> parseRelayConfig(const std::vector<std::string>& 
   if (!validChannel(config.notify_channel)) {
     return cli.usageError("--notify-channel: '" + config.notify_channel +
                           "' is not a lower-case identifier of at most 63 characters");
+  }
+  const auto source = cli.get<std::string>("source");
+  if (source != "poll" && source != "wal") {
+    return cli.usageError("--source: '" + source + "' is neither poll nor wal");
+  }
+  relay.slot = cli.get<std::string>("slot");
+  relay.publication = cli.get<std::string>("publication");
+  if (!validChannel(relay.slot)) {
+    return cli.usageError("--slot: '" + relay.slot +
+                          "' is not a lower-case identifier of at most 63 characters");
+  }
+  if (!validChannel(relay.publication)) {
+    return cli.usageError("--publication: '" + relay.publication +
+                          "' is not a lower-case identifier of at most 63 characters");
+  }
+  std::int64_t retained_mb = 0;
+  if (auto e = readRange(cli, "max-slot-retained-mb", 0, 1048576, retained_mb)) return *e;
+  relay.max_slot_retained_bytes = retained_mb * std::int64_t{1048576};
+  if (source == "wal") {
+    if (config.once) return cli.usageError("--once works with --source poll only");
+    relay.source = RelayOptions::Source::kWal;
+    // The stream wakes the relay itself; the insert trigger stays quiet.
+    config.listen_notify = false;
+    relay.listens = false;
   }
   std::int64_t retention_batch = 0;
   if (auto e = readRange(cli, "retention-batch", 1, 100000, retention_batch)) return *e;

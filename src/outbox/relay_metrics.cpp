@@ -28,6 +28,9 @@ RelayMetrics::RelayMetrics(core::metrics::Registry& registry, const std::atomic<
                  [this]() { return static_cast<double>(backlog_rows.load()); });
   registry.gauge("outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished row",
                  [this]() { return oldest_age_seconds.load(); });
+  registry.gauge("outbox_slot_retained_wal_bytes",
+                 "--source wal: WAL the server keeps for the relay's replication slot",
+                 [this]() { return static_cast<double>(slot_retained_bytes.load()); });
   registry.gauge("outbox_parked_rows", "Rows parked after the broker refused them",
                  [this]() { return static_cast<double>(parked_rows.load()); });
 }

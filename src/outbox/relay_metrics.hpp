@@ -31,6 +31,7 @@ struct RelayMetrics {
   std::atomic<std::int64_t> backlog_rows{0};
   std::atomic<std::int64_t> parked_rows{0};
   std::atomic<double> oldest_age_seconds{0};
+  std::atomic<std::int64_t> slot_retained_bytes{0};  // --source wal
 
  private:
   core::metrics::Registry& registry_;  // for the per-topic series, found as topics appear

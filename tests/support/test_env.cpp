@@ -51,6 +51,23 @@ std::string uniqueName(const std::string& prefix) {
          std::to_string(salt);
 }
 
+namespace {
+
+// A logical slot (outbox-relay --source wal) keeps its database from being
+// dropped, even WITH (FORCE), and would hold WAL for ever: its walsender is
+// ended and the slot dropped first.
+void dropReplicationSlots(pqxx::nontransaction& tx, const std::string& database) {
+  const auto slots = "FROM pg_replication_slots WHERE database = " + tx.quote(database);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    tx.exec("SELECT pg_terminate_backend(active_pid) " + slots + " AND active");
+    tx.exec("SELECT pg_drop_replication_slot(slot_name) " + slots + " AND NOT active");
+    if (tx.exec1("SELECT count(*) " + slots)[0].as<int>() == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace
+
 TempDatabase::TempDatabase(const std::string& prefix)
     : name_(uniqueName(prefix)), url_(pgUrlBase() + "/" + name_) {
   pqxx::connection admin(pgUrlBase() + "/postgres");
@@ -62,6 +79,7 @@ TempDatabase::~TempDatabase() {
   try {
     pqxx::connection admin(pgUrlBase() + "/postgres");
     pqxx::nontransaction tx(admin);
+    dropReplicationSlots(tx, name_);
     tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
   } catch (...) {  // the server may be gone at the end of a failed run
   }

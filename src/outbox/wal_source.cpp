@@ -1,0 +1,92 @@
+#include "outbox/wal_source.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace outbox {
+
+namespace {
+// Once a batch has begun: how long to wait for more before handing it over.
+constexpr std::chrono::milliseconds kMoreWait{0};
+}  // namespace
+
+WalSource::WalSource(WalSourceOptions options)
+    : options_(std::move(options)), connection_(options_.database_url) {}
+
+core::Status WalSource::open() {
+  if (connection_.connected()) return {};
+  decoder_.reset();
+  confirmed_ = handed_out_ = 0;
+  reply_due_ = false;
+  if (auto connected = connection_.connect(); !connected) return connected;
+  auto created = connection_.ensureSlot(options_.slot);
+  if (!created) {
+    close();
+    return created.error();
+  }
+  if (*created) spdlog::info("created replication slot {}", options_.slot);
+  if (auto started = connection_.startStreaming(options_.slot, options_.publication); !started) {
+    close();
+    return started;
+  }
+  last_status_ = std::chrono::steady_clock::now();
+  return {};
+}
+
+void WalSource::close() {
+  connection_.close();
+  decoder_.reset();
+}
+
+core::Result<WalBatch> WalSource::read(std::size_t max_rows, std::chrono::milliseconds wait) {
+  WalBatch batch;
+  auto wait_now = wait;
+  while (batch.rows.size() < max_rows) {
+    auto message = connection_.read(wait_now);
+    if (!message) return message.error();
+    if (!*message) break;  // nothing more for now; an open transaction waits in the decoder
+    if (auto taken = take(**message, batch); !taken) return taken.error();
+    if (!batch.empty()) wait_now = kMoreWait;
+  }
+  if (!batch.empty()) handed_out_ = batch.ends.back().end_lsn;
+  if (auto alive = keepAlive(); !alive) return alive.error();
+  return batch;
+}
+
+core::Status WalSource::take(const ReplicationMessage& message, WalBatch& batch) {
+  if (message.kind == ReplicationMessage::Kind::kKeepalive) {
+    reply_due_ = reply_due_ || message.reply_requested;
+    // Caught up and everything handed out is confirmed: the server's position
+    // may be confirmed too, else the slot would hold WAL that other tables
+    // and databases write while the outbox is quiet.
+    if (batch.empty() && !decoder_.inTransaction() && handed_out_ <= confirmed_ &&
+        message.wal_end > confirmed_) {
+      confirmed_ = message.wal_end;
+    }
+    return {};
+  }
+  auto decoded = decoder_.decode(message.data);
+  if (!decoded) return decoded.error();
+  if (*decoded) batch.add(std::move(**decoded));
+  return {};
+}
+
+core::Status WalSource::confirm(Lsn lsn) {
+  if (lsn <= confirmed_) return {};
+  confirmed_ = lsn;
+  last_status_ = std::chrono::steady_clock::now();
+  reply_due_ = false;
+  return connection_.sendStatus(confirmed_);
+}
+
+core::Status WalSource::keepAlive() {
+  if (!connection_.connected()) return {};
+  const auto now = std::chrono::steady_clock::now();
+  if (!reply_due_ && now - last_status_ < options_.status_interval) return {};
+  last_status_ = now;
+  reply_due_ = false;
+  // Before the first confirmation: 0 tells the server nothing new (it keeps
+  // the slot's own confirmed position) but answers its keepalive.
+  return connection_.sendStatus(confirmed_);
+}
+
+}  // namespace outbox
