@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Steady state through the whole pipeline at a fixed write rate:
 #   - commit-to-broker-ack latency (outbox created_at -> delivery report), p50/p99,
-#     from the relay's histogram, with LISTEN/NOTIFY (the default) and with
-#     adaptive polling only;
+#     from the relay's histogram, with LISTEN/NOTIFY (the default), with
+#     adaptive polling only, and reading the WAL (--source wal);
 #   - the relay's query rate against the database while nothing is written
 #     (counts every transaction of the database: in the second phase that
 #     includes autovacuum catching up after the first phase's writes);
@@ -23,6 +23,9 @@ source "$root/bench/lib.sh"
 bench_begin
 crud_topic=BENCH-PIPE-UPDATES mail_topic=BENCH-PIPE-NOTIFICATION
 
+# A slot of an earlier run's WAL phase would block DROP DATABASE.
+psql_admin -d postgres -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+  WHERE database = 'bench_pipeline'" >/dev/null
 for db in bench_pipeline bench_pipeline_replica; do
   psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 done
@@ -43,12 +46,22 @@ wait_for "customer-api" 10 curl -sf "http://127.0.0.1:$api_port/readyz" || die "
 wait_for "replication-worker" 10 curl -sf "http://127.0.0.1:$worker_port/healthz" ||
   die "replication-worker did not start: $(tail -3 "$work/worker.log")"
 
+slot_streaming() {
+  [ "$(psql_admin -d postgres -tAc "SELECT active AND confirmed_flush_lsn IS NOT NULL
+    FROM pg_replication_slots WHERE slot_name = 'bench_pipeline'")" = t ]
+}
+
 # phase NAME [relay flags...]: idle query rate, then latency under load.
 phase() {
   local name=$1; shift
   start relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay bench_pipeline)" \
     --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" "$@"
   wait_for "outbox-relay" 10 curl -sf "http://127.0.0.1:$relay_port/healthz" || die "outbox-relay did not start"
+  if [[ " $* " == *" --source wal "* ]]; then
+    # Rows committed before the new slot is consistent are not streamed
+    # (src/outbox/README.md): write only once it is.
+    wait_for "replication slot" 120 slot_streaming || die "the relay's slot did not become consistent"
+  fi
   # After a phase's writes, vacuum now so that autovacuum does not count as
   # relay queries. Not before the first: statistics taken of empty tables make
   # the planner misjudge them until autoanalyze catches up.
@@ -88,4 +101,5 @@ echo "| relay wake-up | writes/s | commit→ack p50 ms | commit→ack p99 ms | c
 echo "|---|---|---|---|---|---|---|"
 phase "polling + LISTEN/NOTIFY (default)"
 phase "adaptive polling only" --no-listen-notify
+phase "WAL slot (--source wal)" --source wal --slot bench_pipeline
 cat "$work/writers"
