@@ -5,12 +5,15 @@
 namespace outbox {
 
 std::vector<RowStep> planSends(const std::vector<core::db::OutboxRow>& rows,
-                               std::size_t max_message_bytes) {
+                               std::size_t max_message_bytes, const StreamHolds& holds) {
   std::vector<RowStep> steps;
   steps.reserve(rows.size());
   std::set<std::string> parked_keys;
   for (const auto& row : rows) {
-    if (parked_keys.count(row.key) > 0) {
+    if (holds.published && holds.published->count(row.id) > 0) {
+      steps.push_back({&row, RowAction::kSkip, {}});
+    } else if (parked_keys.count(row.key) > 0 ||
+               (holds.held && holds.held->count({row.aggregate_type, row.aggregate_id}) > 0)) {
       steps.push_back({&row, RowAction::kHold, {}});
     } else if (row.payload.size() + row.key.size() > max_message_bytes) {
       steps.push_back({&row, RowAction::kPark,
@@ -52,6 +55,21 @@ MarkPlan planMarks(const std::vector<const core::db::OutboxRow*>& sent,
     ++plan.marked_per_topic[row->topic];
   }
   return plan;
+}
+
+std::size_t settledRows(const std::vector<RowStep>& steps, const MarkPlan& plan,
+                        const std::set<std::int64_t>& unrecorded) {
+  std::set<std::int64_t> marked;
+  for (const auto& mark : plan.marks) marked.insert(mark.id);
+  std::size_t settled = 0;
+  for (const auto& step : steps) {
+    const bool done = step.action == RowAction::kSend   ? marked.count(step.row->id) > 0
+                      : step.action == RowAction::kPark ? unrecorded.count(step.row->id) == 0
+                                                        : true;
+    if (!done) break;
+    ++settled;
+  }
+  return settled;
 }
 
 }  // namespace outbox

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,8 @@ namespace outbox {
 enum class RowAction {
   kSend,
   kPark,  // too large for the broker: parked, never sent
-  kHold,  // a row of its key was parked earlier in this batch
+  kHold,  // a row of its key was parked earlier in this batch, or (wal) its customer is held
+  kSkip,  // --source wal: already published, by a query (the stream brings it again)
 };
 
 struct RowStep {
@@ -39,10 +41,19 @@ struct RowStep {
   std::string why;  // kPark: the error stored with the row
 };
 
-// One step per row, in the rows' (id) order. A row is too large when its
-// payload and key exceed `max_message_bytes`.
+// --source wal: the rows the stream brings that the relay must not send.
+struct StreamHolds {
+  // Customers whose rows wait in the outbox behind a parked or refused row:
+  // the relay publishes them by query once that row is resolved.
+  const std::set<Aggregate>* held = nullptr;
+  const std::set<std::int64_t>* published = nullptr;  // ids published by such a query
+};
+
+// One step per row, in the rows' order (id order when polled, commit order
+// from the stream). A row is too large when its payload and key exceed
+// `max_message_bytes`.
 std::vector<RowStep> planSends(const std::vector<core::db::OutboxRow>& rows,
-                               std::size_t max_message_bytes);
+                               std::size_t max_message_bytes, const StreamHolds& holds = {});
 
 // Whether to read the next batch while this one waits for its reports: only
 // for a full batch (more is probably waiting) sent whole (the read leaves out
@@ -70,5 +81,13 @@ struct MarkPlan {
 // outbox id (reports of rows not in `sent` are ignored).
 MarkPlan planMarks(const std::vector<const core::db::OutboxRow*>& sent,
                    const std::map<std::int64_t, core::kafka::DeliveryReport>& reports);
+
+// --source wal: how many leading rows of the batch (`steps`, one per row) are
+// done with, so that the slot may be confirmed past them: marked, parked,
+// held (they wait in the outbox) or skipped. It stops at the first sent row
+// the plan did not mark, and at a park in `unrecorded` (the database did not
+// take it).
+std::size_t settledRows(const std::vector<RowStep>& steps, const MarkPlan& plan,
+                        const std::set<std::int64_t>& unrecorded);
 
 }  // namespace outbox

@@ -33,7 +33,36 @@ constexpr const char* kPending = OUTBOX_PENDING_SELECT "ORDER BY o.id LIMIT $1";
 constexpr const char* kPendingExcept =
     OUTBOX_PENDING_SELECT "AND o.id NOT IN (SELECT unnest($2::bigint[])) ORDER BY o.id LIMIT $1";
 
+// --source wal: the same, for the customers the stream left to this query.
+constexpr const char* kPendingHeld = OUTBOX_PENDING_SELECT
+    "AND (o.aggregate_type, o.aggregate_id) IN (SELECT aggregate_type, aggregate_id FROM "
+    "outbox_relay_held) ORDER BY o.id LIMIT $1";
+
 #undef OUTBOX_PENDING_SELECT
+
+// --source wal (0013). A customer with a refused or parked row is held too:
+// after a restart the stream must not carry its later rows past that row.
+constexpr const char* kHold =
+    "INSERT INTO outbox_relay_held (aggregate_type, aggregate_id) "
+    "SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING";
+constexpr const char* kHeldAggregates =
+    "WITH refused AS (INSERT INTO outbox_relay_held (aggregate_type, aggregate_id) "
+    "SELECT DISTINCT aggregate_type, aggregate_id FROM outbox "
+    "WHERE (parked_at IS NOT NULL OR attempts > 0) AND published_at IS NULL AND skipped_at IS NULL "
+    "ON CONFLICT DO NOTHING RETURNING aggregate_type, aggregate_id) "
+    "SELECT aggregate_type, aggregate_id FROM refused "
+    "UNION SELECT aggregate_type, aggregate_id FROM outbox_relay_held";
+constexpr const char* kReleaseHeld =
+    "DELETE FROM outbox_relay_held r WHERE NOT EXISTS (SELECT 1 FROM outbox o "
+    "WHERE o.aggregate_type = r.aggregate_type AND o.aggregate_id = r.aggregate_id "
+    "AND o.published_at IS NULL AND o.skipped_at IS NULL) RETURNING aggregate_type, aggregate_id";
+constexpr const char* kPublishedAmong =
+    "SELECT id FROM outbox WHERE id = ANY($1::bigint[]) AND published_at IS NOT NULL";
+constexpr const char* kRequestSlotDrain =
+    "INSERT INTO outbox_relay_slot_drains (slot_name) VALUES ($1) ON CONFLICT DO NOTHING";
+constexpr const char* kSlotDrainDue = "SELECT 1 FROM outbox_relay_slot_drains WHERE slot_name = $1";
+constexpr const char* kFinishSlotDrain =
+    "DELETE FROM outbox_relay_slot_drains WHERE slot_name = $1";
 
 constexpr const char* kMarkPublished =
     "UPDATE outbox AS o SET published_at = clock_timestamp(), kafka_partition = m.kafka_partition, "
@@ -80,7 +109,15 @@ core::db::SessionOptions sessionOptions(std::string url) {
                         {"outbox_record_failure", kRecordFailure},
                         {"outbox_backlog", kBacklog},
                         {"outbox_slot_retention", kSlotRetention},
-                        {"outbox_request_wakeups", kRequestWakeups}};
+                        {"outbox_request_wakeups", kRequestWakeups},
+                        {"outbox_pending_held", kPendingHeld},
+                        {"outbox_hold", kHold},
+                        {"outbox_held_aggregates", kHeldAggregates},
+                        {"outbox_release_held", kReleaseHeld},
+                        {"outbox_published_among", kPublishedAmong},
+                        {"outbox_request_slot_drain", kRequestSlotDrain},
+                        {"outbox_slot_drain_due", kSlotDrainDue},
+                        {"outbox_finish_slot_drain", kFinishSlotDrain}};
   // The lock lives in the session: only connect() (then tryLock) may open a new one.
   options.reconnect_on_run = false;
   return options;

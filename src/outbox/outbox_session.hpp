@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/db/outbox_row.hpp"
@@ -27,6 +28,9 @@ struct SlotRetention {
   std::int64_t bytes = 0;  // from the slot's restart position to the end of the WAL
   std::string wal_status;  // reserved, extended, unreserved or lost (pg_replication_slots)
 };
+
+// A customer, as the outbox names it: (aggregate_type, aggregate_id).
+using Aggregate = std::pair<std::string, std::int64_t>;
 
 struct Backlog {
   std::int64_t pending = 0;
@@ -63,6 +67,22 @@ class OutboxSession {
   core::Result<std::optional<SlotRetention>> slotRetention(const std::string& slot);
   // Whether the outbox insert trigger should send its NOTIFY (wakeup_switch.hpp).
   core::Status requestWakeups(bool wanted);
+
+  // --source wal (outbox_session_wal.cpp, migration 0013): the customers
+  // whose rows the stream left in the outbox, and the slots whose polling
+  // drain is due. Records that `aggregates` are held.
+  core::Status hold(const std::vector<Aggregate>& aggregates);
+  // Also records every customer with a refused or parked row; returns all held.
+  core::Result<std::vector<Aggregate>> heldAggregates();
+  // pending() for the held customers only.
+  core::Result<std::vector<core::db::OutboxRow>> pendingHeld(std::size_t limit);
+  // Forgets the held customers with no unpublished row left; returns them.
+  core::Result<std::vector<Aggregate>> releaseHeld();
+  // Which of `ids` are published already.
+  core::Result<std::vector<std::int64_t>> publishedAmong(const std::vector<std::int64_t>& ids);
+  core::Status requestSlotDrain(const std::string& slot);
+  core::Result<bool> slotDrainDue(const std::string& slot);
+  core::Status finishSlotDrain(const std::string& slot);
 
  private:
   core::db::Session session_;

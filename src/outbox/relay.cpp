@@ -97,7 +97,7 @@ core::Status Relay::ensureLeadership() {
   // The advisory lock fences relays of both sources; the slot admits one
   // stream on top of that (a dead leader's walsender may linger a moment).
   if (wal_ && !wal_->isOpen()) {
-    if (auto opened = wal_->open(); !opened) {
+    if (auto opened = openStream(); !opened) {
       loseLeadership("cannot stream slot " + options_.slot + ": " + opened.error().message);
       return opened;
     }

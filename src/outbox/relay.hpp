@@ -6,12 +6,14 @@
 // still unpublished, so a transaction that committed late is simply picked up
 // by a later poll.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,29 +85,59 @@ class Relay {
  private:
   // One batch (relay_batch.cpp): read, plan, produce, wait for the reports, mark.
   PassResult publishBatch();
+  PassResult publishPolledBatch();
   struct Sent {
-    std::vector<const core::db::OutboxRow*> rows;  // produced, in id order
-    bool failed = false;  // a produce failed, or a park could not be recorded
+    std::vector<const core::db::OutboxRow*> rows;  // produced, in the batch's order
+    bool failed = false;                      // a produce failed, or a park could not be recorded
+    std::set<std::int64_t> unrecorded_parks;  // parks the database did not take
   };
   struct Reports {
     std::map<std::int64_t, core::kafka::DeliveryReport> by_id;
     bool fatal = false;  // the producer failed for good: it is recreated
   };
+  // After send(): the reports, the marks of the persisted prefix, the refusal.
+  struct Finished {
+    MarkPlan plan;
+    bool fatal = false;
+    bool marked = false;  // false: marking failed and leadership was given up
+    const core::db::OutboxRow* refused_for_good = nullptr;  // its refusal was counted
+    std::chrono::steady_clock::time_point acked{};          // when the reports were in
+    bool failed(const Sent& sent) const { return sent.failed || fatal || plan.stopped_at; }
+  };
   // The read-ahead rows when there are some (`read_ahead` says so), else a poll.
   core::Result<std::vector<core::db::OutboxRow>> readBatch(bool& read_ahead);
   Sent send(const std::vector<RowStep>& steps);
+  Finished finish(const Sent& sent);
   bool produce(const core::db::OutboxRow& row);
   bool park(const core::db::OutboxRow& row, const std::string& why);
   Reports awaitReports(const std::vector<const core::db::OutboxRow*>& sent);
-  void noteUndelivered(const Undelivered& row);
-  // --source wal: the whole transactions before the first row the relay
-  // would park or hold (wal mode does not park yet: that row stops the
-  // stream, README "WAL source").
-  std::vector<RowStep> sendablePrefix(std::vector<RowStep> steps);
-  // --source wal, after the marks: confirms the slot up to the last
-  // transaction delivered whole; closes the stream when the batch failed, so
-  // that it resumes from there.
-  bool confirmWal(std::size_t delivered, bool batch_failed);
+  // True when it counted a refusal for good.
+  bool noteUndelivered(const Undelivered& row);
+  // The batch's phases at debug level (bench/relay reads them).
+  void logBatch(const char* source, std::size_t rows,
+                const std::array<std::chrono::steady_clock::time_point, 3>& started_read_produced,
+                const Finished& finished);
+  // The database failed under the batch: leadership (and the stream) go.
+  PassResult databaseFailed(const std::string& what, const std::string& why);
+
+  // --source wal (relay_wal.cpp). Opens the stream; first records that a
+  // slot about to be created needs a polling drain, and loads the held customers.
+  core::Status openStream();
+  // One batch of whole transactions from the stream; first the drains.
+  PassResult publishStreamBatch();
+  // Rows a query read while the stream runs (the drains): published as in
+  // polling mode; the stream skips them when it brings them again.
+  PassResult publishQueried(std::vector<core::db::OutboxRow> rows);
+  // Every unpublished row, before a new slot streams anything.
+  PassResult drainForNewSlot();
+  // The held customers' rows once their parked or refused row is resolved.
+  PassResult drainHeld();
+  // Holds the customers of rows parked or refused in `steps`/`finished`.
+  bool holdCustomersOf(const std::vector<RowStep>& steps, const Sent& sent,
+                       const Finished& finished);
+  // Confirms the slot up to the last transaction whose rows are all settled;
+  // closes the stream when the batch failed, so that it resumes from there.
+  bool confirmWal(std::size_t settled, bool batch_failed);
 
   // The leader lock, and with --source wal the open stream.
   core::Status ensureLeadership();
@@ -133,6 +165,14 @@ class Relay {
   std::unique_ptr<core::kafka::Producer> producer_;
   std::unique_ptr<WalSource> wal_;  // --source wal only
   WalBatch wal_batch_;              // the transactions of the batch in flight
+  // --source wal: customers whose rows wait in the outbox (mirrored in
+  // outbox_relay_held), the highest id published by a query (the stream's rows
+  // up to it are checked before they are sent), and the drains' schedule.
+  std::set<Aggregate> held_;
+  std::int64_t drained_up_to_ = 0;
+  bool slot_drain_due_ = false;
+  std::chrono::steady_clock::time_point next_held_drain_{};
+  std::chrono::milliseconds held_drain_interval_{0};
   // Sleeps of the loop end on stop(); an idle or drained leader's also on
   // wake() (a wake() during a batch is kept for the next sleep).
   core::runtime::StopSignal stop_;

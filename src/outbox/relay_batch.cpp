@@ -15,29 +15,32 @@ using core::db::OutboxRow;
 using Clock = std::chrono::steady_clock;
 
 PassResult Relay::publishBatch() {
+  return wal_ ? publishStreamBatch() : publishPolledBatch();
+}
+
+PassResult Relay::databaseFailed(const std::string& what, const std::string& why) {
+  metrics_.database_errors.increment();
+  readiness_.set("database", why);
+  // Also discards the read-ahead, which assumed this batch would be marked,
+  // and closes the stream, which resumes from the confirmed position.
+  loseLeadership(what + ": " + why);
+  return PassResult::kFailed;
+}
+
+PassResult Relay::publishPolledBatch() {
   const auto started = Clock::now();
   bool read_ahead = false;
   auto rows = readBatch(read_ahead);
-  if (!rows) {
-    metrics_.database_errors.increment();
-    readiness_.set("database", rows.error().message);
-    loseLeadership(rows.error().message);
-    return PassResult::kFailed;
-  }
+  if (!rows) return databaseFailed("reading pending rows failed", rows.error().message);
   if (rows->empty()) {
-    // --source wal: transactions without outbox rows (if the server sends
-    // any) are done with at once.
-    if (wal_ && !confirmWal(0, false)) return PassResult::kFailed;
     readiness_.set("database", "");  // it answered, and nothing waits
     return PassResult::kIdle;
   }
   const auto read_done = Clock::now();
 
-  auto steps = planSends(*rows, options_.max_message_bytes);
-  if (wal_) steps = sendablePrefix(std::move(steps));
+  const auto steps = planSends(*rows, options_.max_message_bytes);
   const auto sent = send(steps);
-  if (!wal_ && mayReadAhead(rows->size(), sent.rows.size(), options_.batch_size) &&
-      !stop_.stopping()) {
+  if (mayReadAhead(rows->size(), sent.rows.size(), options_.batch_size) && !stop_.stopping()) {
     std::vector<std::int64_t> in_flight;
     in_flight.reserve(rows->size());
     for (const auto& row : *rows) in_flight.push_back(row.id);
@@ -45,34 +48,12 @@ PassResult Relay::publishBatch() {
     metrics_.polls.increment();
   }
   const auto produce_done = Clock::now();
+  const auto finished = finish(sent);
+  if (!finished.marked) return PassResult::kFailed;
 
-  const auto reports = awaitReports(sent.rows);
-  const auto plan = planMarks(sent.rows, reports.by_id);
-  if (plan.stopped_at) noteUndelivered(*plan.stopped_at);
-  if (reports.fatal) producer_.reset();
-  const auto acks_done = Clock::now();
-  if (auto marked = session_.markPublished(plan.marks); !marked) {
-    metrics_.database_errors.increment();
-    readiness_.set("database", marked.error().message);
-    // Also discards the read-ahead, which assumed this batch would be marked.
-    loseLeadership("marking published rows failed: " + marked.error().message);
-    return PassResult::kFailed;
-  }
-  for (const auto& [topic, count] : plan.marked_per_topic) metrics_.published(topic, count);
-  const bool failed =
-      sent.failed || reports.fatal || plan.stopped_at || (wal_ && steps.size() < rows->size());
-  if (wal_ && !confirmWal(plan.marks.size(), failed)) return PassResult::kFailed;
-
-  const auto marked_done = Clock::now();
-  metrics_.batch_seconds.observe(std::chrono::duration<double>(marked_done - started).count());
-  const auto ms = [](Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-  };
-  spdlog::debug(
-      "batch of {} rows: read{} {:.1f} ms, produce {:.1f} ms, acks {:.1f} ms, mark {:.1f} ms",
-      rows->size(), read_ahead ? " ahead" : "", ms(read_done - started),
-      ms(produce_done - read_done), ms(acks_done - produce_done), ms(marked_done - acks_done));
-  if (failed) {
+  logBatch(read_ahead ? "read ahead" : "read", rows->size(), {started, read_done, produce_done},
+           finished);
+  if (finished.failed(sent)) {
     read_ahead_.discard();  // it assumed this whole batch would be marked
     return PassResult::kFailed;
   }
@@ -81,14 +62,44 @@ PassResult Relay::publishBatch() {
   return rows->size() >= options_.batch_size ? PassResult::kMore : PassResult::kDrained;
 }
 
-core::Result<std::vector<OutboxRow>> Relay::readBatch(bool& read_ahead) {
-  if (wal_) {
-    metrics_.polls.increment();
-    auto batch = wal_->read(options_.batch_size, options_.idle_interval);
-    if (!batch) return batch.error();
-    wal_batch_ = std::move(*batch);
-    return std::move(wal_batch_.rows);  // its ends stay, for confirmWal
+void Relay::logBatch(const char* source, std::size_t rows,
+                     const std::array<Clock::time_point, 3>& started_read_produced,
+                     const Finished& finished) {
+  const auto& [started, read, produced] = started_read_produced;
+  const auto marked = Clock::now();
+  metrics_.batch_seconds.observe(std::chrono::duration<double>(marked - started).count());
+  const auto ms = [](Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  };
+  spdlog::debug("batch of {} rows: {} {:.1f} ms, produce {:.1f} ms, acks {:.1f} ms, mark {:.1f} ms",
+                rows, source, ms(read - started), ms(produced - read),
+                ms(finished.acked - produced), ms(marked - finished.acked));
+}
+
+Relay::Finished Relay::finish(const Sent& sent) {
+  Finished finished;
+  const auto reports = awaitReports(sent.rows);
+  finished.acked = Clock::now();
+  finished.plan = planMarks(sent.rows, reports.by_id);
+  finished.fatal = reports.fatal;
+  if (finished.plan.stopped_at && noteUndelivered(*finished.plan.stopped_at)) {
+    for (const auto* row : sent.rows) {
+      if (row->id == finished.plan.stopped_at->id) finished.refused_for_good = row;
+    }
   }
+  if (reports.fatal) producer_.reset();
+  if (auto marked = session_.markPublished(finished.plan.marks); !marked) {
+    databaseFailed("marking published rows failed", marked.error().message);
+    return finished;
+  }
+  finished.marked = true;
+  for (const auto& [topic, count] : finished.plan.marked_per_topic) {
+    metrics_.published(topic, count);
+  }
+  return finished;
+}
+
+core::Result<std::vector<OutboxRow>> Relay::readBatch(bool& read_ahead) {
   if (auto ahead = read_ahead_.take(); ahead && !ahead->empty()) {
     read_ahead = true;
     metrics_.read_ahead_batches.increment();
@@ -98,46 +109,17 @@ core::Result<std::vector<OutboxRow>> Relay::readBatch(bool& read_ahead) {
   return session_.pending(options_.batch_size);
 }
 
-std::vector<RowStep> Relay::sendablePrefix(std::vector<RowStep> steps) {
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    if (steps[i].action == RowAction::kSend) continue;
-    if (steps[i].action == RowAction::kPark) {
-      const auto& row = *steps[i].row;
-      const auto why = "outbox row id=" + std::to_string(row.id) + " key=" + row.key + ": " +
-                       steps[i].why +
-                       "; --source wal does not park rows yet (src/outbox/README.md, WAL source)";
-      spdlog::error("{}", why);
-      readiness_.set("kafka", why);
-    }
-    // Whole transactions only: the retry starts at this row's transaction.
-    steps.resize(rowsBeforeTransactionOf(wal_batch_, i));
-    break;
-  }
-  return steps;
-}
-
-bool Relay::confirmWal(std::size_t delivered, bool batch_failed) {
-  if (const auto lsn = confirmableLsn(wal_batch_, delivered)) {
-    if (auto confirmed = wal_->confirm(*lsn); !confirmed) {
-      spdlog::warn("could not confirm slot {} up to {}: {}", options_.slot, formatLsn(*lsn),
-                   confirmed.error().message);
-      wal_->close();
-      return false;
-    }
-  }
-  // The stream has moved past the rows that were not delivered: only a new
-  // stream, from the confirmed position, sends them again.
-  if (batch_failed) wal_->close();
-  return true;
-}
-
 Relay::Sent Relay::send(const std::vector<RowStep>& steps) {
   Sent sent;
   for (const auto& step : steps) {
     switch (step.action) {
-      case RowAction::kHold: break;
+      case RowAction::kHold:
+      case RowAction::kSkip: break;
       case RowAction::kPark:
-        if (!park(*step.row, step.why)) sent.failed = true;
+        if (!park(*step.row, step.why)) {
+          sent.failed = true;
+          sent.unrecorded_parks.insert(step.row->id);
+        }
         break;
       case RowAction::kSend:
         if (!produce(*step.row)) {
@@ -225,16 +207,17 @@ Relay::Reports Relay::awaitReports(const std::vector<const OutboxRow*>& sent) {
   return reports;
 }
 
-void Relay::noteUndelivered(const Undelivered& row) {
+bool Relay::noteUndelivered(const Undelivered& row) {
   // No report: the deadline passed, the producer failed or the relay is
   // stopping; the row is simply read and sent again.
-  if (!row.refusal) return;
+  if (!row.refusal) return false;
   const auto& why = row.refusal->message;
   metrics_.delivery_errors.increment();
   readiness_.set("kafka", why);
-  // --source wal counts no attempts: it would park nothing (README "WAL source").
-  if (row.refusedForGood() && !wal_) {
+  bool counted = false;
+  if (row.refusedForGood()) {
     const auto parked = session_.recordFailure(row.id, why, false, options_.max_attempts);
+    counted = parked.ok();
     if (!parked) {
       // Not counted: the row is retried as if refused for the first time.
       metrics_.database_errors.increment();
@@ -245,6 +228,7 @@ void Relay::noteUndelivered(const Undelivered& row) {
     }
   }
   spdlog::warn("outbox row id={} not published: {}", row.id, why);
+  return counted;
 }
 
 }  // namespace outbox

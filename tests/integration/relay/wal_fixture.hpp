@@ -89,6 +89,21 @@ class WalRelay {
   std::string slot_;
 };
 
+// One outbox row of `customer`'s `version` on the CRUD topic (or `topic`),
+// its payload padded with about `pad_bytes` of incompressible text.
+inline void insertEvent(const RelayFixture& f, int customer, int version, int pad_bytes = 0,
+                        const std::string& topic = "") {
+  f.execute(
+      "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, "
+      "aggregate_version, event_type, payload) VALUES ('" +
+      (topic.empty() ? f.topics().crud : topic) + "', '" + std::to_string(customer) +
+      "', 'customer', " + std::to_string(customer) + ", " + std::to_string(version) +
+      ", 'customer.updated', jsonb_build_object('aggregate_id', " + std::to_string(customer) +
+      ", 'version', " + std::to_string(version) +
+      ", 'pad', (SELECT coalesce(string_agg(md5(g::text), ''), '') FROM generate_series(1, " +
+      std::to_string(pad_bytes / 32) + ") g)))");
+}
+
 // `customers` customers with versions 1..`versions`, one transaction per
 // `per_transaction` rows, ids following (version, customer).
 inline void insertInTransactions(const testing::RelayFixture& f, int customers, int versions,

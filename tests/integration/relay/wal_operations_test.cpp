@@ -1,8 +1,7 @@
 // outbox-relay --source wal as an operator meets it: a standby waits and
 // takes over from a leader killed with -9 (the failover time is printed);
 // /readyz fails while the slot cannot be streamed; the slot's retained WAL is
-// a gauge and a readiness limit; a row too large for the broker stops the
-// stream, and the README's way past it works.
+// a gauge and a readiness limit. Parking: wal_parking_test.cpp.
 
 #include <doctest/doctest.h>
 
@@ -18,16 +17,6 @@ using testing::RelayFixture;
 using testing::WalRelay;
 
 namespace {
-
-void insertEvent(const RelayFixture& f, int customer, int version) {
-  f.execute(
-      "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, "
-      "aggregate_version, event_type, payload) VALUES ('" +
-      f.topics().crud + "', '" + std::to_string(customer) + "', 'customer', " +
-      std::to_string(customer) + ", " + std::to_string(version) +
-      ", 'customer.updated', jsonb_build_object('aggregate_id', " + std::to_string(customer) +
-      ", 'version', " + std::to_string(version) + "))");
-}
 
 // /readyz's status and body, or status 0 while the server is not up yet.
 testing::HttpResult readiness(testing::HttpClient& status) {
@@ -49,14 +38,14 @@ TEST_CASE("wal source: a standby relay waits, then takes over from a leader kill
   REQUIRE_MESSAGE(
       testing::waitUntil([&]() { return standby.output().find("standby") != std::string::npos; }),
       standby.output());
-  insertEvent(f, 1, 1);
+  testing::insertEvent(f, 1, 1);
   REQUIRE(testing::readTopic(f.topics().crud, 1, std::chrono::seconds(30)).size() == 1);
   CHECK(standby.output().find("streaming replication slot") == std::string::npos);
 
   leader->signal(SIGKILL);
   REQUIRE(leader->waitExit() == 128 + SIGKILL);
   const auto killed = std::chrono::steady_clock::now();
-  insertEvent(f, 1, 2);
+  testing::insertEvent(f, 1, 2);
   const auto messages = testing::readTopic(f.topics().crud, 2, std::chrono::seconds(60),
                                            std::chrono::milliseconds(0));
   const auto failover = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed);
@@ -79,7 +68,7 @@ TEST_CASE("wal source: /readyz fails while the slot cannot be streamed, and name
       wal.commandWithStatus(port, {"--publication", "no_such_publication"}));
   testing::HttpClient status("http://127.0.0.1:" + std::to_string(port));
   REQUIRE_MESSAGE(wal.waitStreaming(relay), relay.output());
-  insertEvent(f, 1, 1);
+  testing::insertEvent(f, 1, 1);
   CHECK_MESSAGE(testing::waitUntil([&]() {
                   const auto ready = readiness(status);
                   return ready.status == 503 &&
@@ -97,7 +86,7 @@ TEST_CASE("wal source: the slot's retained WAL is a gauge, and /readyz holds it 
   testing::ChildProcess relay(wal.commandWithStatus(port));
   testing::HttpClient status("http://127.0.0.1:" + std::to_string(port));
   REQUIRE_MESSAGE(wal.waitStreaming(relay), relay.output());
-  insertEvent(f, 1, 1);
+  testing::insertEvent(f, 1, 1);
   CHECK(testing::waitUntil([&]() { return f.unpublished() == 0; }));
   // The gauge is refreshed every 5 s; any WAL after the slot's restart position counts.
   CHECK_MESSAGE(testing::waitUntil(
@@ -129,54 +118,4 @@ TEST_CASE("wal source: the slot's retained WAL is a gauge, and /readyz holds it 
                     std::chrono::seconds(30)),
                 lagging.output());
   CHECK(lagging.stop(SIGTERM) == 0);
-}
-
-TEST_CASE(
-    "wal source: a row too large for the broker stops the stream at its transaction, and the "
-    "documented way past it parks it") {
-  RelayFixture f;
-  WalRelay wal(f);
-  const auto port = testing::freePort();
-  const std::vector<std::string> small_limit = {"--max-message-bytes", "2048"};
-  testing::ChildProcess relay(wal.commandWithStatus(port, small_limit));
-  testing::HttpClient status("http://127.0.0.1:" + std::to_string(port));
-  REQUIRE_MESSAGE(wal.waitStreaming(relay), relay.output());
-  insertEvent(f, 1, 1);
-  f.execute(
-      "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, "
-      "aggregate_version, event_type, payload) VALUES ('" +
-      f.topics().crud +
-      "', '2', 'customer', 2, 1, 'customer.updated', jsonb_build_object('aggregate_id', 2, "
-      "'version', 1, 'pad', repeat('x', 5000)))");
-  insertEvent(f, 3, 1);
-  CHECK_MESSAGE(testing::waitUntil([&]() {
-                  const auto ready = readiness(status);
-                  return ready.status == 503 &&
-                         ready.body.find("does not park rows yet") != std::string::npos;
-                }),
-                relay.output());
-  // The first transaction went out; the stream waits at the large row.
-  CHECK(testing::readTopic(f.topics().crud, 1, std::chrono::seconds(30)).size() == 1);
-  CHECK(f.unpublished() == 2);
-  CHECK(relay.stop(SIGTERM) == 0);
-
-  // The way past it (README "WAL source"): move the slot to now, drain by polling, stream again.
-  REQUIRE(testing::waitUntil([&]() { return !wal.streaming(); }));
-  f.execute("SELECT pg_replication_slot_advance('" + wal.slot() + "', pg_current_wal_lsn())");
-  auto drain_flags = small_limit;
-  drain_flags.push_back("--once");
-  testing::ChildProcess drain(f.relayCommand(drain_flags));
-  CHECK_MESSAGE(drain.waitExit(std::chrono::seconds(60)) == 4,
-                drain.output());  // parked rows remain
-  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL") == 1);
-  CHECK(f.unpublished() == 1);  // only the parked row
-
-  testing::ChildProcess again(wal.command(100, small_limit));
-  REQUIRE_MESSAGE(wal.waitStreaming(again), again.output());
-  insertEvent(f, 4, 1);
-  const auto messages = testing::readTopic(f.topics().crud, 3, std::chrono::seconds(30));
-  REQUIRE(messages.size() == 3);
-  CHECK(decodeEvent(messages[1]).customer == 3);
-  CHECK(decodeEvent(messages[2]).customer == 4);
-  CHECK(again.stop(SIGTERM) == 0);
 }

@@ -194,3 +194,42 @@ TEST_CASE("nothing sent, nothing marked") {
   CHECK_FALSE(plan.stopped_at);
   CHECK(outbox::planSends({}, 100).empty());
 }
+
+namespace {
+
+OutboxRow customerRow(std::int64_t id, std::int64_t customer) {
+  auto r = row(id, std::to_string(customer));
+  r.aggregate_type = "customer";
+  r.aggregate_id = customer;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("wal: rows of a held customer wait and rows published by a query are skipped") {
+  const std::vector<OutboxRow> rows{customerRow(5, 7), customerRow(3, 8), customerRow(6, 9),
+                                    customerRow(9, 7)};
+  const std::set<outbox::Aggregate> held{{"customer", 7}, {"supplier", 9}};
+  const std::set<std::int64_t> published{3};
+  const auto steps = outbox::planSends(rows, 100, {&held, &published});
+  CHECK(actions(steps) == std::vector<RowAction>{RowAction::kHold, RowAction::kSkip,
+                                                 RowAction::kSend, RowAction::kHold});
+}
+
+TEST_CASE("wal: the settled rows end at the first sent row that was not marked") {
+  const std::vector<OutboxRow> rows{customerRow(1, 7), customerRow(2, 8), customerRow(3, 9),
+                                    customerRow(4, 10), customerRow(5, 11)};
+  std::vector<outbox::RowStep> steps{{&rows[0], RowAction::kSend, {}},
+                                     {&rows[1], RowAction::kHold, {}},
+                                     {&rows[2], RowAction::kPark, "too large"},
+                                     {&rows[3], RowAction::kSend, {}},
+                                     {&rows[4], RowAction::kSkip, {}}};
+  outbox::MarkPlan plan;
+  plan.marks = {{1, 0, 10}, {4, 0, 11}};
+  CHECK(outbox::settledRows(steps, plan, {}) == 5);
+  CHECK(outbox::settledRows(steps, plan, {3}) == 2);  // the park was not recorded
+  plan.marks = {{1, 0, 10}};
+  CHECK(outbox::settledRows(steps, plan, {}) == 3);  // row 4 was not persisted
+  plan.marks.clear();
+  CHECK(outbox::settledRows(steps, plan, {}) == 0);
+}
