@@ -35,6 +35,7 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
       session_(options_.database_url),
       read_ahead_(options_.database_url),
       wakeups_(options_.listens),
+      mark_ahead_(options_.database_url),
       state_log_({kPublishing, kIdle}) {
   if (options_.source == RelayOptions::Source::kWal) {
     WalSourceOptions wal;
@@ -76,7 +77,12 @@ void Relay::loseLeadership(const std::string& why) {
   leader_ = false;
   session_.disconnect();  // the server releases the lock with the session
   read_ahead_.discard();
-  if (wal_) wal_->close();  // the next leader resumes from the confirmed position
+  if (wal_) {
+    // Marks are facts (the broker has the rows) even without the lock; the
+    // next leader resumes from the confirmed position.
+    (void)mark_ahead_.wait();
+    wal_->close();
+  }
 }
 
 bool Relay::switchWakeups(bool found_rows) {

@@ -23,6 +23,7 @@
 #include "core/runtime/state_log.hpp"
 #include "core/runtime/stop_signal.hpp"
 #include "outbox/batch_plan.hpp"
+#include "outbox/mark_ahead.hpp"
 #include "outbox/outbox_session.hpp"
 #include "outbox/read_ahead.hpp"
 #include "outbox/relay_metrics.hpp"
@@ -107,7 +108,8 @@ class Relay {
   // The read-ahead rows when there are some (`read_ahead` says so), else a poll.
   core::Result<std::vector<core::db::OutboxRow>> readBatch(bool& read_ahead);
   Sent send(const std::vector<RowStep>& steps);
-  Finished finish(const Sent& sent);
+  // `mark_now` false: the caller marks (--source wal, MarkAhead).
+  Finished finish(const Sent& sent, bool mark_now = true);
   bool produce(const core::db::OutboxRow& row);
   bool park(const core::db::OutboxRow& row, const std::string& why);
   Reports awaitReports(const std::vector<const core::db::OutboxRow*>& sent);
@@ -135,9 +137,8 @@ class Relay {
   // Holds the customers of rows parked or refused in `steps`/`finished`.
   bool holdCustomersOf(const std::vector<RowStep>& steps, const Sent& sent,
                        const Finished& finished);
-  // Confirms the slot up to the last transaction whose rows are all settled;
-  // closes the stream when the batch failed, so that it resumes from there.
-  bool confirmWal(std::size_t settled, bool batch_failed);
+  // Waits for the marks in flight and confirms the slot as far as they allow.
+  bool confirmMarked();
 
   // The leader lock, and with --source wal the open stream.
   core::Status ensureLeadership();
@@ -165,6 +166,7 @@ class Relay {
   std::unique_ptr<core::kafka::Producer> producer_;
   std::unique_ptr<WalSource> wal_;  // --source wal only
   WalBatch wal_batch_;              // the transactions of the batch in flight
+  MarkAhead mark_ahead_;            // the previous batch's marks, written meanwhile
   // --source wal: customers whose rows wait in the outbox (mirrored in
   // outbox_relay_held), the highest id published by a query (the stream's rows
   // up to it are checked before they are sent), and the drains' schedule.

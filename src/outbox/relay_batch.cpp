@@ -76,7 +76,7 @@ void Relay::logBatch(const char* source, std::size_t rows,
                 ms(finished.acked - produced), ms(marked - finished.acked));
 }
 
-Relay::Finished Relay::finish(const Sent& sent) {
+Relay::Finished Relay::finish(const Sent& sent, bool mark_now) {
   Finished finished;
   const auto reports = awaitReports(sent.rows);
   finished.acked = Clock::now();
@@ -88,6 +88,10 @@ Relay::Finished Relay::finish(const Sent& sent) {
     }
   }
   if (reports.fatal) producer_.reset();
+  if (!mark_now) {
+    finished.marked = true;
+    return finished;
+  }
   if (auto marked = session_.markPublished(finished.plan.marks); !marked) {
     databaseFailed("marking published rows failed", marked.error().message);
     return finished;

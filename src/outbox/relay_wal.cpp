@@ -64,8 +64,7 @@ PassResult Relay::publishStreamBatch() {
   wal_batch_ = std::move(*batch);
   const auto& rows = wal_batch_.rows;
   if (rows.empty()) {
-    // Transactions without outbox rows (if the server sends any) are done with at once.
-    if (!confirmWal(0, false)) return PassResult::kFailed;
+    if (!confirmMarked()) return PassResult::kFailed;
     readiness_.set("database", "");
     return PassResult::kIdle;
   }
@@ -83,13 +82,21 @@ PassResult Relay::publishStreamBatch() {
   const auto steps = planSends(rows, options_.max_message_bytes, {&held_, &published_ids});
   const auto sent = send(steps);
   const auto produce_done = Clock::now();
-  const auto finished = finish(sent);
-  if (!finished.marked) return PassResult::kFailed;
+  const auto finished = finish(sent, false);
   // Before the confirmation: the held rows are past the slot's position then.
   if (!holdCustomersOf(steps, sent, finished)) return PassResult::kFailed;
   const auto settled = settledRows(steps, finished.plan, sent.unrecorded_parks);
   const bool failed = settled < rows.size();
-  if (!confirmWal(settled, failed)) return PassResult::kFailed;
+  // One batch's marks in flight: the previous batch's first, and its confirmation.
+  if (!confirmMarked()) return PassResult::kFailed;
+  mark_ahead_.start(
+      {finished.plan.marks, confirmableLsn(wal_batch_, settled), finished.plan.marked_per_topic});
+  if (failed) {
+    // The stream has moved past the rows that were not settled: only a new
+    // stream, from the confirmed position, sends them again.
+    if (!confirmMarked()) return PassResult::kFailed;
+    wal_->close();
+  }
   logBatch("stream", rows.size(), {started, read_done, produce_done}, finished);
   if (failed) return PassResult::kFailed;
   readiness_.set("database", "");
@@ -156,6 +163,9 @@ PassResult Relay::drainForNewSlot() {
 PassResult Relay::drainHeld() {
   const auto now = Clock::now();
   if (held_.empty() || now < next_held_drain_) return PassResult::kIdle;
+  // Rows the stream published must read as published: else the query sends
+  // a held customer's earlier rows again.
+  if (!confirmMarked()) return PassResult::kFailed;
   metrics_.polls.increment();
   auto rows = session_.pendingHeld(options_.batch_size);
   if (!rows) return databaseFailed("reading held rows failed", rows.error().message);
@@ -182,18 +192,21 @@ PassResult Relay::drainHeld() {
   return pass;
 }
 
-bool Relay::confirmWal(std::size_t settled, bool batch_failed) {
-  if (const auto lsn = confirmableLsn(wal_batch_, settled)) {
-    if (auto confirmed = wal_->confirm(*lsn); !confirmed) {
-      spdlog::warn("could not confirm slot {} up to {}: {}", options_.slot, formatLsn(*lsn),
-                   confirmed.error().message);
-      wal_->close();
-      return false;
-    }
+bool Relay::confirmMarked() {
+  if (!mark_ahead_.inFlight()) return true;
+  auto written = mark_ahead_.wait();
+  if (!written) {
+    databaseFailed("marking published rows failed", written.error().message);
+    return false;
   }
-  // The stream has moved past the rows that were not settled: only a new
-  // stream, from the confirmed position, sends them again.
-  if (batch_failed) wal_->close();
+  for (const auto& [topic, count] : written->marked_per_topic) metrics_.published(topic, count);
+  if (!written->confirmable || !wal_->isOpen()) return true;
+  if (auto confirmed = wal_->confirm(*written->confirmable); !confirmed) {
+    spdlog::warn("could not confirm slot {} up to {}: {}", options_.slot,
+                 formatLsn(*written->confirmable), confirmed.error().message);
+    wal_->close();
+    return false;
+  }
   return true;
 }
 
