@@ -129,7 +129,7 @@ class Relay {
   PassResult publishStreamBatch();
   // Rows a query read while the stream runs (the drains): published as in
   // polling mode; the stream skips them when it brings them again.
-  PassResult publishQueried(std::vector<core::db::OutboxRow> rows);
+  PassResult publishQueried(const std::vector<core::db::OutboxRow>& rows);
   // Every unpublished row, before a new slot streams anything.
   PassResult drainForNewSlot();
   // The held customers' rows once their parked or refused row is resolved.

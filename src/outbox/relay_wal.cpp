@@ -130,7 +130,7 @@ bool Relay::holdCustomersOf(const std::vector<RowStep>& steps, const Sent& sent,
   return true;
 }
 
-PassResult Relay::publishQueried(std::vector<OutboxRow> rows) {
+PassResult Relay::publishQueried(const std::vector<OutboxRow>& rows) {
   const auto steps = planSends(rows, options_.max_message_bytes);
   const auto sent = send(steps);
   const auto finished = finish(sent);
@@ -151,7 +151,7 @@ PassResult Relay::drainForNewSlot() {
   metrics_.polls.increment();
   auto rows = session_.pending(options_.batch_size);
   if (!rows) return databaseFailed("reading pending rows failed", rows.error().message);
-  if (!rows->empty()) return publishQueried(std::move(*rows));
+  if (!rows->empty()) return publishQueried(*rows);
   if (auto finished = session_.finishSlotDrain(options_.slot); !finished) {
     return databaseFailed("recording the end of the drain failed", finished.error().message);
   }
@@ -171,7 +171,7 @@ PassResult Relay::drainHeld() {
   if (!rows) return databaseFailed("reading held rows failed", rows.error().message);
   auto pass = PassResult::kIdle;
   if (!rows->empty()) {
-    pass = publishQueried(std::move(*rows));
+    pass = publishQueried(*rows);
     if (pass == PassResult::kFailed) return pass;
   }
   auto released = session_.releaseHeld();
