@@ -1,5 +1,7 @@
-// outbox-relay against real PostgreSQL and Kafka: nothing lost, nothing
-// skipped, per-customer order kept, one leader at a time.
+// The polling relay in-process against real PostgreSQL and Kafka: nothing
+// lost, nothing skipped, per-customer order kept, read-ahead and parking.
+// The scenarios both sources share run once per source in
+// source_order_test.cpp, kill_test.cpp and source_outage_test.cpp.
 
 #include <doctest/doctest.h>
 
@@ -70,36 +72,6 @@ TEST_CASE("--once publishes every pending row in id order and marks it with its 
   CHECK(testing::readTopic(f.topics().crud, 5).size() == 5);
 }
 
-TEST_CASE("a transaction with a lower id that commits after a higher one is still published") {
-  RelayFixture f;
-  const auto id = f.createCustomer(1);
-  core::metrics::Registry metrics;
-  REQUIRE(outbox::Relay(f.relayOptions(), metrics).runOnce(std::chrono::seconds(10)).ok());
-
-  // A takes an outbox id and stays open; B takes a higher one and commits.
-  pqxx::connection a_conn(f.db().url());
-  pqxx::work a(a_conn);
-  a.exec(
-      "INSERT INTO outbox (topic, kafka_key, aggregate_type, aggregate_id, aggregate_version, "
-      "event_type, payload) "
-      "VALUES ('" +
-      f.topics().notification + "', 'late', 'customer', 999, 1, 'test.late', '{\"who\":\"A\"}')");
-  const auto a_id = a.exec1("SELECT currval('outbox_id_seq')")[0].as<long long>();
-  f.renameCustomer(id, "B's change");  // commits outbox rows with ids above a_id
-  CHECK(f.scalar("SELECT min(id) FROM outbox WHERE published_at IS NULL") > a_id);
-
-  RunningRelay relay(f.relayOptions());
-  REQUIRE(testing::waitUntil([&]() { return f.unpublished() == 0; }));
-  a.commit();  // now A is visible, behind rows already published
-  CHECK(testing::waitUntil([&]() { return f.unpublished() == 0; }));
-  CHECK(f.scalar("SELECT count(*) FROM outbox WHERE id = " + std::to_string(a_id) +
-                 " AND published_at IS NOT NULL") == 1);
-  const auto mail = testing::readTopic(f.topics().notification, 3);
-  bool found_a = false;
-  for (const auto& m : mail) found_a = found_a || m.payload.find("\"A\"") != std::string::npos;
-  CHECK(found_a);
-}
-
 TEST_CASE("per-customer order holds under concurrent API-style writers while the relay runs") {
   RelayFixture f;
   std::vector<std::int64_t> ids;
@@ -132,24 +104,6 @@ TEST_CASE("per-customer order holds under concurrent API-style writers while the
     seen += list.size();
   }
   CHECK(seen == total);
-}
-
-TEST_CASE("two relays: exactly one publishes, and the other takes over when it stops") {
-  RelayFixture f;
-  auto first = std::make_unique<RunningRelay>(f.relayOptions());
-  REQUIRE(testing::waitUntil([&]() { return first->relay.isLeader(); }, std::chrono::seconds(10)));
-  RunningRelay second(f.relayOptions());
-  f.createCustomer(1);
-  REQUIRE(testing::waitUntil([&]() { return f.unpublished() == 0; }));
-  CHECK_FALSE(second.relay.isLeader());
-  CHECK(second.relay.problem().empty());  // a healthy standby is ready
-
-  first->halt();  // its session closes and the lock goes with it
-  first.reset();
-  CHECK(testing::waitUntil([&]() { return second.relay.isLeader(); }, std::chrono::seconds(10)));
-  f.createCustomer(2);
-  CHECK(testing::waitUntil([&]() { return f.unpublished() == 0; }));
-  CHECK(testing::readTopic(f.topics().crud, 2).size() == 2);
 }
 
 TEST_CASE(

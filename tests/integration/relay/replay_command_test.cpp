@@ -1,6 +1,7 @@
 // outbox-relay replay through the built binary: dry runs send nothing, real
 // runs republish exactly the chosen rows with replay=true, and publishing
-// state (published_at, offsets) never changes.
+// state (published_at, offsets) never changes; rows published by either
+// source are marked where they went, and replay republishes them.
 
 #include <doctest/doctest.h>
 
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "integration/relay/relay_fixture.hpp"
+#include "integration/relay/relay_source.hpp"
 #include "support/child_process.hpp"
 
 using testing::RelayFixture;
@@ -61,6 +63,45 @@ void fivePublishedCustomers(RelayFixture& f) {
 }
 
 }  // namespace
+
+TEST_CASE(
+    "both sources: rows the daemon published are marked with their partition and offset, and "
+    "replay republishes them") {
+  const auto source = testing::eachSource();
+  RelayFixture f;
+  testing::SourceRelay relay_of(f, source);
+  relay_of.prepare();
+  testing::ChildProcess relay(relay_of.command());
+  REQUIRE_MESSAGE(relay_of.waitLeading(relay), relay.output());
+  for (int i = 0; i < 5; ++i) f.createCustomer(i);  // rows 1..10
+  REQUIRE_MESSAGE(testing::waitUntil([&]() { return f.unpublished() == 0; }), relay.output());
+  CHECK(relay.stop(SIGTERM) == 0);
+
+  // Each row's mark is where its message is.
+  // No linger: the read after the replay catches any extra copy.
+  const auto live = testing::readTopic(f.topics().crud, 5, std::chrono::seconds(60),
+                                       std::chrono::milliseconds(0));
+  REQUIRE(live.size() == 5);
+  for (const auto& m : live) {
+    const auto id = std::to_string(core::json::decodeCrudEvent(m.payload)->outbox_id);
+    CAPTURE(id);
+    CHECK(f.scalar("SELECT kafka_partition FROM outbox WHERE id = " + id) == m.partition);
+    CHECK(f.scalar("SELECT kafka_offset FROM outbox WHERE id = " + id) == m.offset);
+  }
+  const auto before = publishingState(f);
+
+  const auto replay = f.relayCommand(
+      "replay", "--from-id 1 --to-id 10 --progress none --brokers " + testing::kafkaBrokers());
+  REQUIRE_MESSAGE(replay.exit_code == 0, replay.output);
+  CHECK(replay.output.find("Replayed 10 of 10 rows") != std::string::npos);
+  const auto crud = testing::readTopic(f.topics().crud, 10);
+  REQUIRE(crud.size() == 10);
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(RelayFixture::header(crud[5 + i], "replay") == std::string("true"));
+    CHECK(crud[5 + i].payload == live[i].payload);
+  }
+  CHECK(publishingState(f) == before);
+}
 
 TEST_CASE(
     "replay --dry-run by id range prints the count per topic and the first rows and sends "

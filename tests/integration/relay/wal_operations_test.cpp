@@ -1,7 +1,7 @@
-// outbox-relay --source wal as an operator meets it: a standby waits and
-// takes over from a leader killed with -9 (the failover time is printed);
-// /readyz fails while the slot cannot be streamed; the slot's retained WAL is
-// a gauge and a readiness limit. Parking: wal_parking_test.cpp.
+// outbox-relay --source wal as an operator meets it: /readyz fails while the
+// slot cannot be streamed; the slot's retained WAL is a gauge and a
+// readiness limit. Parking: wal_parking_test.cpp. A standby's takeover from
+// a kill -9 is in source_order_test.cpp, for both sources.
 
 #include <doctest/doctest.h>
 
@@ -11,8 +11,6 @@
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
 
-using testing::decodeEvent;
-using testing::kSlotWait;
 using testing::RelayFixture;
 using testing::WalRelay;
 
@@ -28,36 +26,6 @@ testing::HttpResult readiness(testing::HttpClient& status) {
 }
 
 }  // namespace
-
-TEST_CASE("wal source: a standby relay waits, then takes over from a leader killed with -9") {
-  RelayFixture f;
-  WalRelay wal(f);
-  auto leader = std::make_unique<testing::ChildProcess>(wal.command());
-  REQUIRE_MESSAGE(wal.waitStreaming(*leader), leader->output());
-  testing::ChildProcess standby(wal.command(100, {"--standby-interval-ms", "200"}));
-  REQUIRE_MESSAGE(
-      testing::waitUntil([&]() { return standby.output().find("standby") != std::string::npos; }),
-      standby.output());
-  testing::insertEvent(f, 1, 1);
-  REQUIRE(testing::readTopic(f.topics().crud, 1, std::chrono::seconds(30)).size() == 1);
-  CHECK(standby.output().find("streaming replication slot") == std::string::npos);
-
-  leader->signal(SIGKILL);
-  REQUIRE(leader->waitExit() == 128 + SIGKILL);
-  const auto killed = std::chrono::steady_clock::now();
-  testing::insertEvent(f, 1, 2);
-  const auto messages = testing::readTopic(f.topics().crud, 2, std::chrono::seconds(60),
-                                           std::chrono::milliseconds(0));
-  const auto failover = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed);
-  REQUIRE_MESSAGE(messages.size() == 2, standby.output());
-  CHECK(decodeEvent(messages[1]).version == 2);
-  CHECK(standby.output().find("streaming replication slot " + wal.slot()) != std::string::npos);
-  MESSAGE("failover (kill -9 of the leader to the next row in Kafka, standby interval 200 ms): "
-          << failover.count() << " s");
-  CHECK(failover.count() < 30);
-  CHECK(testing::waitUntil([&]() { return f.unpublished() == 0; }));
-  CHECK(standby.stop(SIGTERM) == 0);
-}
 
 TEST_CASE("wal source: /readyz fails while the slot cannot be streamed, and names why") {
   RelayFixture f;
