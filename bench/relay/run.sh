@@ -6,6 +6,7 @@
 #   3. outbox-relay --once drains the backlog (publish AND mark); its RSS is
 #      sampled every second.
 # Uses the dev PostgreSQL and Kafka (starts the dev stack if needed).
+# The same drain through the replication slot (--source wal): bench/relay/wal.sh.
 #   [RELAY_LOG_LEVEL=debug] bench/relay/run.sh [ROWS=1000000] [extra outbox-relay flags...]
 # (debug logs the time of each batch's phases: read, produce, acks, mark)
 set -euo pipefail
@@ -34,6 +35,7 @@ psql_admin -d postgres -c "DROP DATABASE IF EXISTS bench_relay WITH (FORCE)" -c 
 log "filling bench_relay with $rows outbox rows"
 psql_admin -d bench_relay -v ON_ERROR_STOP=1 -v rows="$rows" -v customers=100000 \
   -v crud_topic="$crud_topic" -v mail_topic="$mail_topic" -f "$here/fill.sql" >/dev/null
+psql_admin -d bench_relay -c "ANALYZE outbox" >/dev/null
 avg_bytes=$(psql_admin -d bench_relay -tAc "SELECT round(avg(octet_length(payload::text))) FROM outbox")
 
 log "ceiling: raw producer"

@@ -39,13 +39,27 @@ void WalSource::close() {
 
 core::Result<WalBatch> WalSource::read(std::size_t max_rows, std::chrono::milliseconds wait) {
   WalBatch batch;
+  // The whole wait, not each message's: keepalives keep coming while the
+  // server reads WAL of other tables (vacuum, the marks), and the caller must
+  // get its turn (a stop request, the gauges) meanwhile.
+  const auto deadline = std::chrono::steady_clock::now() + wait;
   auto wait_now = wait;
   while (batch.rows.size() < max_rows) {
     auto message = connection_.read(wait_now);
     if (!message) return message.error();
     if (!*message) break;  // nothing more for now; an open transaction waits in the decoder
     if (auto taken = take(**message, batch); !taken) return taken.error();
-    if (!batch.empty()) wait_now = kMoreWait;
+    // A keepalive to answer: now, not after another wait for data.
+    if (reply_due_) {
+      if (auto alive = keepAlive(); !alive) return alive.error();
+    }
+    if (!batch.empty()) {
+      wait_now = kMoreWait;
+      continue;
+    }
+    wait_now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (wait_now <= std::chrono::milliseconds::zero()) break;
   }
   if (!batch.empty()) handed_out_ = batch.ends.back().end_lsn;
   if (auto alive = keepAlive(); !alive) return alive.error();
@@ -57,10 +71,13 @@ core::Status WalSource::take(const ReplicationMessage& message, WalBatch& batch)
     reply_due_ = reply_due_ || message.reply_requested;
     // Caught up and everything handed out is confirmed: the server's position
     // may be confirmed too, else the slot would hold WAL that other tables
-    // and databases write while the outbox is quiet.
+    // and databases write while the outbox is quiet. Told at once (the
+    // server sends such keepalives only when it waits for new WAL), not at
+    // the next status interval: the slot would show up to 10 s of lag.
     if (batch.empty() && !decoder_.inTransaction() && handed_out_ <= confirmed_ &&
         message.wal_end > confirmed_) {
       confirmed_ = message.wal_end;
+      reply_due_ = true;
     }
     return {};
   }

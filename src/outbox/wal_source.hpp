@@ -37,7 +37,7 @@ class WalSource {
   void close();
 
   // Whole transactions until at least `max_rows` rows, or until no message
-  // comes for a moment; waits up to `wait` for the first one. A transaction
+  // comes for a moment; waits up to `wait` in all for the first one. A transaction
   // is never split, so a batch may exceed `max_rows`.
   core::Result<WalBatch> read(std::size_t max_rows, std::chrono::milliseconds wait);
   // Every row up to `lsn` is delivered: tells the server at once.
