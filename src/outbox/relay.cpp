@@ -36,6 +36,7 @@ Relay::Relay(RelayOptions options, core::metrics::Registry& metrics)
       read_ahead_(options_.database_url),
       wakeups_(options_.listens),
       mark_ahead_(options_.database_url),
+      backlog_probe_(options_.database_url),
       state_log_({kPublishing, kIdle}) {
   if (options_.source == RelayOptions::Source::kWal) {
     WalSourceOptions wal;
@@ -150,32 +151,35 @@ core::Status Relay::ensureProducer() {
 }
 
 void Relay::refreshBacklog() {
+  if (auto reading = backlog_probe_.take()) {
+    // A failed reading leaves the gauges as they were: the batch's own
+    // queries report the database's state.
+    if (reading->backlog) {
+      metrics_.backlog_rows = reading->backlog->pending;
+      metrics_.oldest_age_seconds = reading->backlog->oldest_age_seconds;
+      metrics_.parked_rows = reading->backlog->parked;
+    }
+    if (wal_ && reading->slot) noteSlotRetention(*reading->slot);
+  }
   const auto now = Clock::now();
   if (now - last_backlog_ < std::chrono::seconds(5)) return;
   last_backlog_ = now;
-  if (auto backlog = session_.backlog()) {
-    metrics_.backlog_rows = backlog->pending;
-    metrics_.oldest_age_seconds = backlog->oldest_age_seconds;
-    metrics_.parked_rows = backlog->parked;
-  }
-  refreshSlotRetention();
+  backlog_probe_.start(wal_ ? options_.slot : std::string());
 }
 
-void Relay::refreshSlotRetention() {
-  if (!wal_) return;
-  const auto retention = session_.slotRetention(options_.slot);
-  if (!retention) return;  // the next batch meets the same session trouble and handles it
-  if (!*retention) {
+void Relay::noteSlotRetention(const std::optional<SlotRetention>& retention) {
+  if (!retention) {
     readiness_.set("slot", "replication slot " + options_.slot + " does not exist");
     return;
   }
-  const auto& slot = **retention;
+  const auto& slot = *retention;
   metrics_.slot_retained_bytes = slot.bytes;
   constexpr std::int64_t kMiB = std::int64_t{1024} * 1024;
   if (slot.wal_status == "lost") {
     readiness_.set("slot", "replication slot " + options_.slot +
-                               " lost WAL it needed (max_slot_wal_keep_size): recreate it and "
-                               "replay from the outbox");
+                               " lost WAL it needed (max_slot_wal_keep_size): drop it and restart "
+                               "the relays, the new slot's drain publishes what is due "
+                               "(docs/RUNBOOK.md)");
   } else if (options_.max_slot_retained_bytes > 0 &&
              slot.bytes > options_.max_slot_retained_bytes) {
     readiness_.set("slot", "replication slot " + options_.slot + " retains " +

@@ -22,6 +22,7 @@
 #include "core/runtime/readiness.hpp"
 #include "core/runtime/state_log.hpp"
 #include "core/runtime/stop_signal.hpp"
+#include "outbox/backlog_probe.hpp"
 #include "outbox/batch_plan.hpp"
 #include "outbox/mark_ahead.hpp"
 #include "outbox/outbox_session.hpp"
@@ -149,10 +150,12 @@ class Relay {
   void loseLeadership(const std::string& why);
   // Stores the wake-up wish after a poll; true when it just turned wake-ups on.
   bool switchWakeups(bool found_rows);
-  // The backlog gauges, at most every 5 s: from the loop and while acks are awaited.
+  // The backlog gauges: a probe at most every 5 s, on its own session in the
+  // background (BacklogProbe); its reading applied when it is in. From the
+  // loop and while acks are awaited.
   void refreshBacklog();
   // --source wal, with the backlog: the slot's retained WAL (gauge, readiness).
-  void refreshSlotRetention();
+  void noteSlotRetention(const std::optional<SlotRetention>& slot);
   // Asks the brokers for metadata, at most every couple of seconds, even
   // while idle or waiting for acks: /readyz follows Kafka within seconds.
   void probeBrokers();
@@ -167,6 +170,7 @@ class Relay {
   std::unique_ptr<WalSource> wal_;  // --source wal only
   WalBatch wal_batch_;              // the transactions of the batch in flight
   MarkAhead mark_ahead_;            // the previous batch's marks, written meanwhile
+  BacklogProbe backlog_probe_;
   // --source wal: customers whose rows wait in the outbox (mirrored in
   // outbox_relay_held), the highest id published by a query (the stream's rows
   // up to it are checked before they are sent), and the drains' schedule.
