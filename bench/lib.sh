@@ -58,7 +58,8 @@ bench_cleanup() {
   local pid
   for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
+  # BENCH_KEEP_WORK=1 keeps the processes' logs for a look afterwards.
+  if [ -n "${BENCH_KEEP_WORK:-}" ]; then echo "logs kept in $work" >&2; else rm -rf "$work"; fi
 }
 # bench_start NAME COMMAND...: a process of the benchmark, in the background,
 # its output in $work/NAME.log, its pid in $work/NAME.pid.

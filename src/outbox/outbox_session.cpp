@@ -1,6 +1,10 @@
 #include "outbox/outbox_session.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <pqxx/pqxx>
+#include <set>
+#include <thread>
 
 #include "core/db/array_literal.hpp"
 
@@ -69,7 +73,7 @@ constexpr const char* kMarkPublished =
     "kafka_offset = m.kafka_offset, last_error = NULL "
     "FROM unnest($1::bigint[], $2::integer[], $3::bigint[]) AS m(id, kafka_partition, "
     "kafka_offset) "
-    "WHERE o.id = m.id AND o.published_at IS NULL";
+    "WHERE o.id = m.id AND o.published_at IS NULL RETURNING o.id";
 
 constexpr const char* kRecordFailure =
     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
@@ -165,7 +169,41 @@ core::Result<std::vector<core::db::OutboxRow>> OutboxSession::pending(
 }
 
 core::Status OutboxSession::markPublished(const std::vector<PublishedMark>& marks) {
-  if (marks.empty()) return {};
+  // A row streamed from the slot (--source wal) can be in the WAL, and in
+  // Kafka, a moment before its transaction is visible to other sessions: the
+  // commit record is flushed first, the transaction shown after. A mark in
+  // that moment finds nothing to update. Such rows are marked again until
+  // they are visible; rows published meanwhile (by a drain) need nothing.
+  auto pending = marks;
+  auto pause = std::chrono::milliseconds(1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!pending.empty()) {
+    auto unmarked = markOnce(pending);
+    if (!unmarked) return unmarked.error();
+    if (unmarked->empty()) return {};
+    auto published = publishedAmong(*unmarked);
+    if (!published) return published.error();
+    const std::set<std::int64_t> retry(unmarked->begin(), unmarked->end());
+    const std::set<std::int64_t> done(published->begin(), published->end());
+    std::vector<PublishedMark> next;
+    for (const auto& mark : pending) {
+      if (retry.count(mark.id) > 0 && done.count(mark.id) == 0) next.push_back(mark);
+    }
+    pending = std::move(next);
+    if (pending.empty()) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return core::Error{core::ErrorKind::kUnavailable,
+                         "outbox row id=" + std::to_string(pending.front().id) +
+                             " was delivered but is not visible to mark after 10 s"};
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+  }
+  return {};
+}
+
+core::Result<std::vector<std::int64_t>> OutboxSession::markOnce(
+    const std::vector<PublishedMark>& marks) {
   std::vector<std::int64_t> ids, offsets;
   std::vector<std::int32_t> partitions;
   for (const auto& m : marks) {
@@ -173,11 +211,18 @@ core::Status OutboxSession::markPublished(const std::vector<PublishedMark>& mark
     partitions.push_back(m.partition);
     offsets.push_back(m.offset);
   }
-  return session_.run([&](pqxx::connection& c) -> core::Status {
+  return session_.run([&](pqxx::connection& c) -> core::Result<std::vector<std::int64_t>> {
     pqxx::nontransaction tx(c);  // one statement: atomic on its own
-    tx.exec_prepared("outbox_mark_published", core::db::arrayLiteral(ids),
-                     core::db::arrayLiteral(partitions), core::db::arrayLiteral(offsets));
-    return {};
+    const auto updated =
+        tx.exec_prepared("outbox_mark_published", core::db::arrayLiteral(ids),
+                         core::db::arrayLiteral(partitions), core::db::arrayLiteral(offsets));
+    std::set<std::int64_t> marked;
+    for (const auto& r : updated) marked.insert(r[0].as<std::int64_t>());
+    std::vector<std::int64_t> unmarked;
+    for (const auto id : ids) {
+      if (marked.count(id) == 0) unmarked.push_back(id);
+    }
+    return unmarked;
   });
 }
 

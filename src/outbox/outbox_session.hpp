@@ -57,6 +57,9 @@ class OutboxSession {
   // customer that has an unresolved parked row before them, and `excluding`.
   core::Result<std::vector<core::db::OutboxRow>> pending(
       std::size_t limit, const std::vector<std::int64_t>& excluding = {});
+  // Marks every row of `marks` that is not published yet; a row not visible
+  // yet (a transaction the slot delivered before it was shown) is marked
+  // again until it is, for up to 10 s.
   core::Status markPublished(const std::vector<PublishedMark>& marks);
   // Counts a failed attempt; parks the row when `park_now` or when the
   // attempts reach max_attempts. Returns whether it is parked now.
@@ -85,6 +88,8 @@ class OutboxSession {
   core::Status finishSlotDrain(const std::string& slot);
 
  private:
+  // One UPDATE; the ids it did not mark.
+  core::Result<std::vector<std::int64_t>> markOnce(const std::vector<PublishedMark>& marks);
   core::db::Session session_;
 };
 
