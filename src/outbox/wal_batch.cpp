@@ -19,13 +19,4 @@ std::optional<Lsn> confirmableLsn(const WalBatch& batch, std::size_t delivered) 
   return lsn;
 }
 
-std::size_t rowsBeforeTransactionOf(const WalBatch& batch, std::size_t row) {
-  std::size_t rows = 0;
-  for (const auto& end : batch.ends) {
-    if (end.rows > row) break;
-    rows = end.rows;
-  }
-  return rows;
-}
-
 }  // namespace outbox

@@ -29,9 +29,4 @@ struct WalBatch {
 // its first `delivered` rows; nullopt when not even the first one does.
 std::optional<Lsn> confirmableLsn(const WalBatch& batch, std::size_t delivered);
 
-// How many of the batch's rows lie in the transactions that end before row
-// `row` (0-based): sending stops there when `row` cannot be sent, so a retry
-// does not send the rest of its transaction again.
-std::size_t rowsBeforeTransactionOf(const WalBatch& batch, std::size_t row);
-
 }  // namespace outbox

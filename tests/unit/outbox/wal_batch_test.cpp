@@ -48,14 +48,6 @@ TEST_CASE("wal batch: the slot is confirmed only past transactions delivered who
   CHECK(outbox::confirmableLsn(batch, 6) == 0x300ULL);
 }
 
-TEST_CASE("wal batch: a row that cannot be sent stops sending at the start of its transaction") {
-  const auto batch = threeTransactions();
-  CHECK(outbox::rowsBeforeTransactionOf(batch, 0) == 0);
-  CHECK(outbox::rowsBeforeTransactionOf(batch, 1) == 0);  // row 8: with row 7, nothing
-  CHECK(outbox::rowsBeforeTransactionOf(batch, 2) == 2);  // row 3: the first transaction
-  CHECK(outbox::rowsBeforeTransactionOf(batch, 5) == 3);  // row 11
-}
-
 TEST_CASE("wal batch: a transaction without outbox rows is confirmed with what precedes it") {
   WalBatch batch;
   batch.add(transaction(0x100, {1}));
