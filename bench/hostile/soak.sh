@@ -41,7 +41,7 @@ bench_start smtp /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c ai
 pg_export_passfile  # each process logs in as its own role
 bench_start api "$build_dir/src/api/customer-api" --database-url "$(pg_role_url customer_api bench_hostile)" \
   --listen "127.0.0.1:$api_port" --allow-unauthenticated --crud-topic "$crud" --notification-topic "$mail" --log-level warn
-bench_start relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay bench_hostile)" \
+bench_start relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_local_url outbox_relay bench_hostile)" \
   --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" --log-level warn
 bench_start replication "$build_dir/src/workers/replication/replication-worker" \
   --replica-database-url "$(pg_role_url replication_worker bench_hostile_replica)" --brokers "$KAFKA_BROKERS" \

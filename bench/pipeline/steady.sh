@@ -54,7 +54,7 @@ slot_streaming() {
 # phase NAME [relay flags...]: idle query rate, then latency under load.
 phase() {
   local name=$1; shift
-  start relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay bench_pipeline)" \
+  start relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_local_url outbox_relay bench_pipeline)" \
     --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port" "$@"
   wait_for "outbox-relay" 10 curl -sf "http://127.0.0.1:$relay_port/healthz" || die "outbox-relay did not start"
   if [[ " $* " == *" --source wal "* ]]; then

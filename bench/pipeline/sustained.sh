@@ -46,7 +46,7 @@ bench_start sink /usr/sbin/smtp-sink -u postfix "127.0.0.1:$sink_port" 1024
 pg_export_passfile  # each process logs in as its own role
 start api "$build_dir/src/api/customer-api" --database-url "$(pg_role_url customer_api bench_sus)" \
   --listen "127.0.0.1:$api_port" --allow-unauthenticated --crud-topic "$crud_topic" --notification-topic "$mail_topic"
-background relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay bench_sus)" \
+background relay "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_local_url outbox_relay bench_sus)" \
   --brokers "$KAFKA_BROKERS" --metrics-address "127.0.0.1:$relay_port"
 background replica "$build_dir/src/workers/replication/replication-worker" \
   --replica-database-url "$(pg_role_url replication_worker bench_sus_replica)" --brokers "$KAFKA_BROKERS" \

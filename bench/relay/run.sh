@@ -44,7 +44,7 @@ ceiling=$("$build_dir/bench/raw-producer" "$db_url" "$KAFKA_BROKERS")
 log "outbox-relay --once $*"
 rss_log=$(mktemp)
 start=$(date +%s.%N)
-"$build_dir/src/outbox/outbox-relay" --once --database-url "$(pg_role_url outbox_relay bench_relay)" --brokers "$KAFKA_BROKERS" \
+"$build_dir/src/outbox/outbox-relay" --once --database-url "$(pg_local_url outbox_relay bench_relay)" --brokers "$KAFKA_BROKERS" \
   --metrics-address "" --log-level "${RELAY_LOG_LEVEL:-warn}" "$@" &
 relay_pid=$!
 while kill -0 "$relay_pid" 2>/dev/null; do

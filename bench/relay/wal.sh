@@ -92,7 +92,7 @@ drain() {
     coproc CHECK { psql_admin -d "$db" -tA 2>&1; }
   fi
   start=$(date +%s.%N)
-  "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_role_url outbox_relay "$db")" \
+  "$build_dir/src/outbox/outbox-relay" --database-url "$(pg_local_url outbox_relay "$db")" \
     --brokers "$KAFKA_BROKERS" --metrics-address "" --log-level "${RELAY_LOG_LEVEL:-warn}" "$@" \
     >"$log_dir/relay-$name.log" 2>&1 &
   pid=$!

@@ -38,7 +38,7 @@ app_command() {
         "--listen 127.0.0.1:$API_PORT --allow-unauthenticated --web-root $PROJECT_ROOT/web $logging" ;;
     outbox-relay)
       echo "$pg $background $build_dir/src/outbox/outbox-relay" \
-        "--database-url $(pg_role_url outbox_relay customers)" \
+        "--database-url $(pg_local_url outbox_relay customers)" \
         "--brokers $KAFKA_BROKERS --metrics-address $metrics $logging" ;;
     replication-worker)
       echo "$pg $background $build_dir/src/workers/replication/replication-worker" \

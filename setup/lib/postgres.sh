@@ -53,9 +53,14 @@ PG_MAX_SLOT_WAL_KEEP_SIZE=${PG_MAX_SLOT_WAL_KEEP_SIZE:-2GB}
 # change (port, or the replication settings a cluster made before them lacks).
 pg_write_start_settings() {
   local conf="$PG_DATA/postgresql.conf"
-  sed -i -E '/^(port|wal_level|max_slot_wal_keep_size|max_replication_slots|max_wal_senders) = /d' "$conf"
+  sed -i -E '/^(port|unix_socket_directories|wal_level|max_slot_wal_keep_size|max_replication_slots|max_wal_senders) = /d' "$conf"
+  if [ -n "$PG_SOCKET_DIR" ]; then
+    mkdir -p "$PG_SOCKET_DIR"
+    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_SOCKET_DIR"
+  fi
   cat >>"$conf" <<CONF
 port = $PG_PORT
+unix_socket_directories = '$PG_SOCKET_DIR'
 wal_level = logical
 max_slot_wal_keep_size = '$PG_MAX_SLOT_WAL_KEEP_SIZE'
 max_replication_slots = 32
@@ -63,13 +68,14 @@ max_wal_senders = 32
 CONF
 }
 
-# A running cluster started before wal_level=logical was written: only a
-# restart applies it.
+# A running cluster started before these settings were written (wal_level,
+# the socket directory): only a restart applies them.
 pg_restart_for_settings() {
-  local level
+  local level sockets
   level=$(psql_admin -d postgres -tAc "SHOW wal_level") || return 0
-  [ "$level" = logical ] && return 0
-  log "restarting PostgreSQL: wal_level is $level, logical is wanted"
+  sockets=$(psql_admin -d postgres -tAc "SHOW unix_socket_directories") || return 0
+  [ "$level" = logical ] && [ "$sockets" = "$PG_SOCKET_DIR" ] && return 0
+  log "restarting PostgreSQL to apply wal_level=logical and unix_socket_directories"
   as_pg_user "$PG_BIN/pg_ctl" restart -D "$PG_DATA" -m fast -l "$LOG_DIR/postgres.log" -w -t 60 >/dev/null ||
     fail_service "PostgreSQL" "$LOG_DIR/postgres.log"
   wait_for "PostgreSQL" 30 pg_ready || fail_service "PostgreSQL" "$LOG_DIR/postgres.log"

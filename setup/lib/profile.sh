@@ -39,6 +39,10 @@ load_profile() {
   LOG_DIR="$VAR_DIR/log"
   RUN_DIR="$VAR_DIR/run"
   PG_DATA="$VAR_DIR/postgres"
+  # The cluster's Unix socket, for the relay (pg_local_url); none when the
+  # path would pass the kernel's 107-byte limit for socket addresses.
+  PG_SOCKET_DIR="$VAR_DIR/pg-socket"
+  [ $((${#PG_SOCKET_DIR} + ${#PG_PORT} + 10)) -le 107 ] || PG_SOCKET_DIR=""
   KAFKA_DIR="$VAR_DIR/kafka"
   MAIL_DIR="$VAR_DIR/mail"
   PG_URL_BASE="postgresql://postgres@127.0.0.1:$PG_PORT"

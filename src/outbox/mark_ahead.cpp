@@ -21,6 +21,10 @@ void MarkAhead::start(Batch batch) {
   });
 }
 
+bool MarkAhead::written(std::chrono::milliseconds wait) const {
+  return !writing_.valid() || writing_.wait_for(wait) == std::future_status::ready;
+}
+
 core::Result<MarkAhead::Batch> MarkAhead::wait() {
   if (!writing_.valid()) return Batch{};
   auto written = writing_.get();

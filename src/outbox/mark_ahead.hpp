@@ -10,6 +10,7 @@
 // flight at most, so a kill -9 sends again at most the batch being marked
 // and the one after it.
 
+#include <chrono>
 #include <cstdint>
 #include <future>
 #include <map>
@@ -39,6 +40,8 @@ class MarkAhead {
   // Starts writing `batch`'s marks; the caller waited for the previous ones.
   void start(Batch batch);
   bool inFlight() const { return writing_.valid(); }
+  // True once the marks in flight (if any) are done, waiting up to `wait`.
+  bool written(std::chrono::milliseconds wait) const;
   // Waits for the marks in flight (none: an empty batch). The error when the
   // database did not take them: their rows stay unmarked and unconfirmed.
   core::Result<Batch> wait();

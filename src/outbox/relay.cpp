@@ -65,9 +65,9 @@ void Relay::probeBrokers() {
   readiness_.set("kafka", answered ? "" : answered.error().message);
 }
 
-void Relay::keepStreamAlive() {
+void Relay::tendStream() {
   if (!wal_) return;
-  if (auto alive = wal_->keepAlive(); !alive) {
+  if (auto alive = wal_->readAhead(options_.batch_size); !alive) {
     spdlog::warn("replication stream: {}", alive.error().message);
     wal_->close();  // reopened, from the confirmed position, before the next batch
   }
@@ -138,7 +138,9 @@ core::Status Relay::ensureProducer() {
   producer_options.client_id = "outbox-relay";
   producer_options.extra = {
       {"message.timeout.ms", std::to_string(options_.delivery_timeout.count())},
-      {"linger.ms", "2"},
+      // A batch is produced whole and then awaited: lingering only delays the
+      // last messages (2 ms per batch; bench/RESULTS.md, "linger").
+      {"linger.ms", "0"},
       {"message.max.bytes", std::to_string(options_.max_message_bytes + 4096)}};
   producer_options.extra.insert(producer_options.extra.end(), options_.kafka_properties.begin(),
                                 options_.kafka_properties.end());
@@ -245,7 +247,7 @@ void Relay::run() {
         break;
     }
     probeBrokers();
-    keepStreamAlive();
+    tendStream();
   }
   // Give the lock back now rather than when the process exits: a standby
   // takes over at once.

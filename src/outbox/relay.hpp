@@ -144,8 +144,9 @@ class Relay {
   // The leader lock, and with --source wal the open stream.
   core::Status ensureLeadership();
   core::Status takeLock();
-  // --source wal: the standby status update when due, also while acks are awaited.
-  void keepStreamAlive();
+  // --source wal, also while acks or marks are awaited: the standby status
+  // update when due, and what the server already sent read ahead.
+  void tendStream();
   core::Status ensureProducer();
   void loseLeadership(const std::string& why);
   // Stores the wake-up wish after a poll; true when it just turned wake-ups on.

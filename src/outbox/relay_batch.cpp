@@ -182,8 +182,10 @@ Relay::Reports Relay::awaitReports(const std::vector<const OutboxRow*>& sent) {
   // message by its own timeout (delivery_timeout), so the margin is generous.
   const auto deadline = Clock::now() + options_.delivery_timeout + std::chrono::seconds(5);
   auto stop_deadline = Clock::time_point::max();
+  // With a stream open, its socket is read at least every millisecond meanwhile.
+  const int poll_ms = wal_ && wal_->isOpen() ? 1 : 10;
   while (reports.by_id.size() < sent.size()) {
-    producer_->poll(10);
+    producer_->poll(poll_ms);
     const auto now_micros = core::domain::Timestamp::now().micros_since_epoch;
     for (auto& report : producer_->takeDeliveryReports()) {
       const auto row = created_at.find(report.correlation_id);
@@ -201,7 +203,7 @@ Relay::Reports Relay::awaitReports(const std::vector<const OutboxRow*>& sent) {
     // backlog gauges must not wait for them.
     probeBrokers();
     refreshBacklog();
-    keepStreamAlive();
+    tendStream();
     const auto now = Clock::now();
     if (stop_.stopping() && stop_deadline == Clock::time_point::max()) {
       stop_deadline = now + std::chrono::seconds(5);

@@ -194,6 +194,7 @@ PassResult Relay::drainHeld() {
 
 bool Relay::confirmMarked() {
   if (!mark_ahead_.inFlight()) return true;
+  while (!mark_ahead_.written(std::chrono::milliseconds(1))) tendStream();
   auto written = mark_ahead_.wait();
   if (!written) {
     databaseFailed("marking published rows failed", written.error().message);

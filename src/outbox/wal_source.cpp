@@ -5,8 +5,18 @@
 namespace outbox {
 
 namespace {
-// Once a batch has begun: how long to wait for more before handing it over.
-constexpr std::chrono::milliseconds kMoreWait{0};
+// Once a batch has begun, it is handed over as soon as nothing more waits: a
+// lone transaction goes out at once. Past kBurstRows rows the relay is
+// draining a backlog, and waits for a quiet millisecond first: small batches
+// cost a mark, a commit and a broker round trip each, and read over a Unix
+// socket, where the server can write only ~100 rows ahead, a drain fell
+// apart into batches of ~300 rows (bench/RESULTS.md, "WAL source over a Unix socket").
+constexpr std::size_t kBurstRows = 100;
+constexpr std::chrono::milliseconds kBurstQuiet{1};
+
+std::chrono::milliseconds moreWait(const WalBatch& batch) {
+  return batch.rows.size() >= kBurstRows ? kBurstQuiet : std::chrono::milliseconds(0);
+}
 }  // namespace
 
 WalSource::WalSource(WalSourceOptions options)
@@ -15,6 +25,7 @@ WalSource::WalSource(WalSourceOptions options)
 core::Status WalSource::open() {
   if (connection_.connected()) return {};
   decoder_.reset();
+  ahead_ = {};
   confirmed_ = handed_out_ = 0;
   reply_due_ = false;
   if (auto connected = connection_.connect(); !connected) return connected;
@@ -35,15 +46,17 @@ core::Status WalSource::open() {
 void WalSource::close() {
   connection_.close();
   decoder_.reset();
+  ahead_ = {};  // the next stream resumes from the confirmed position
 }
 
 core::Result<WalBatch> WalSource::read(std::size_t max_rows, std::chrono::milliseconds wait) {
-  WalBatch batch;
+  WalBatch batch = std::move(ahead_);
+  ahead_ = {};
   // The whole wait, not each message's: keepalives keep coming while the
   // server reads WAL of other tables (vacuum, the marks), and the caller must
   // get its turn (a stop request, the gauges) meanwhile.
   const auto deadline = std::chrono::steady_clock::now() + wait;
-  auto wait_now = wait;
+  auto wait_now = batch.empty() ? wait : moreWait(batch);
   while (batch.rows.size() < max_rows) {
     auto message = connection_.read(wait_now);
     if (!message) return message.error();
@@ -54,7 +67,7 @@ core::Result<WalBatch> WalSource::read(std::size_t max_rows, std::chrono::millis
       if (auto alive = keepAlive(); !alive) return alive.error();
     }
     if (!batch.empty()) {
-      wait_now = kMoreWait;
+      wait_now = moreWait(batch);
       continue;
     }
     wait_now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -64,6 +77,16 @@ core::Result<WalBatch> WalSource::read(std::size_t max_rows, std::chrono::millis
   if (!batch.empty()) handed_out_ = batch.ends.back().end_lsn;
   if (auto alive = keepAlive(); !alive) return alive.error();
   return batch;
+}
+
+core::Status WalSource::readAhead(std::size_t max_rows) {
+  while (connection_.connected() && ahead_.rows.size() < max_rows) {
+    auto message = connection_.read(std::chrono::milliseconds(0));
+    if (!message) return message.error();
+    if (!*message) break;
+    if (auto taken = take(**message, ahead_); !taken) return taken.error();
+  }
+  return keepAlive();
 }
 
 core::Status WalSource::take(const ReplicationMessage& message, WalBatch& batch) {

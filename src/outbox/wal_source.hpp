@@ -39,7 +39,15 @@ class WalSource {
   // Whole transactions until at least `max_rows` rows, or until no message
   // comes for a moment; waits up to `wait` in all for the first one. A transaction
   // is never split, so a batch may exceed `max_rows`.
+  // Starts with what readAhead() took in.
   core::Result<WalBatch> read(std::size_t max_rows, std::chrono::milliseconds wait);
+  // Takes in, without waiting, what the server has already sent, up to
+  // `max_rows` rows held ahead; answers keepalives. Called while the relay
+  // waits for the broker or the marks: a socket left unread stops the
+  // walsender once the kernel's buffer is full (a Unix socket's holds ~100
+  // rows), so decoding would not overlap the broker's round trip.
+  core::Status readAhead(std::size_t max_rows);
+  std::size_t rowsAhead() const { return ahead_.rows.size(); }
   // Every row up to `lsn` is delivered: tells the server at once.
   core::Status confirm(Lsn lsn);
   // Sends the status update when the server asked for one or it is due.
@@ -53,6 +61,7 @@ class WalSource {
   WalSourceOptions options_;
   ReplicationConnection connection_;
   WalDecoder decoder_;
+  WalBatch ahead_;      // whole transactions read ahead, not handed out yet
   Lsn confirmed_ = 0;   // 0 until this stream confirms something: the server keeps its own
   Lsn handed_out_ = 0;  // the end of the last transaction read
   bool reply_due_ = false;
