@@ -12,8 +12,11 @@
 #      all the asynchronous ones before it). A position past it (an empty
 #      transaction, say) would be confirmed only from a keepalive, which the
 #      walsender sends once it has read the marks' WAL too: 2 s later;
-#   3. ceiling: bench/raw-producer sends the same messages with the relay's
-#      producer settings and no database in the loop;
+#   3. ceilings: bench/raw-producer sends the same messages with the relay's
+#      producer settings and no database in the loop; and the walsender
+#      alone: pg_recvlogical streams a second slot, created beside the first,
+#      to the same position, over the relay's own kind of connection (the
+#      Unix socket when the stack has one), to /dev/null;
 #   4. the database is cloned (CREATE DATABASE ... STRATEGY FILE_COPY: no WAL
 #      for the copy) into bench_relay_poll, for the polling drain;
 #   5. the outbox-relay daemon with --source wal (it refuses --once) drains
@@ -36,14 +39,14 @@ source "$root/setup/lib/stack.sh"
 source "$root/bench/lib.sh"
 bench_begin
 pg_export_passfile # each process logs in as its own role; the script's own SQL stays superuser
-wal_db=bench_relay_wal poll_db=bench_relay_poll slot=bench_relay_wal
+wal_db=bench_relay_wal poll_db=bench_relay_poll slot=bench_relay_wal bare_slot=bench_relay_bare
 crud_topic=BENCH-RELAY-UPDATES mail_topic=BENCH-RELAY-NOTIFICATION
 log_dir=${RELAY_LOG_DIR:-$work}
 mkdir -p "$log_dir"
 
 drop_slot() {
   psql_admin -d postgres -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
-    WHERE slot_name = '$slot'" >/dev/null
+    WHERE slot_name IN ('$slot', '$bare_slot')" >/dev/null
 }
 # A slot left behind would keep WAL forever and block DROP DATABASE.
 drop_slot
@@ -55,7 +58,8 @@ psql_admin -d postgres -c "CREATE DATABASE $wal_db" >/dev/null
 "$admin" migrate --database-url "$PG_URL_BASE/$wal_db" --dir "$root/sql/customers" >/dev/null
 "$admin" delete-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" >/dev/null
 "$admin" create-topics --brokers "$KAFKA_BROKERS" --topic "$crud_topic" --topic "$mail_topic" >/dev/null
-psql_admin -d "$wal_db" -c "SELECT pg_create_logical_replication_slot('$slot', 'pgoutput')" >/dev/null
+psql_admin -d "$wal_db" -c "SELECT pg_create_logical_replication_slot('$slot', 'pgoutput'),
+  pg_create_logical_replication_slot('$bare_slot', 'pgoutput')" >/dev/null
 
 log "filling $wal_db with $rows outbox rows, $per_tx per transaction"
 fill_start=$(date +%s)
@@ -73,6 +77,14 @@ log "filled in ${fill_seconds}s: $transactions transactions, WAL to stream $((sl
 log "ceiling: raw producer"
 ceiling=$("$build_dir/bench/raw-producer" "$PG_URL_BASE/$wal_db" "$KAFKA_BROKERS")
 ceiling_rate=$(echo "$ceiling" | sed -E 's/.*rate=([0-9]+).*/\1/')
+
+log "ceiling: the walsender alone (pg_recvlogical${PG_SOCKET_DIR:+, over the Unix socket})"
+bare_start=$(date +%s.%N)
+pg_recvlogical -h "${PG_SOCKET_DIR:-127.0.0.1}" -p "$PG_PORT" -U postgres -d "$wal_db" --slot "$bare_slot" \
+  --start --endpos "$target_lsn" -o proto_version=1 -o publication_names=outbox_inserts \
+  --no-loop -s 10 -F 0 -f /dev/null
+bare_rate=$(awk -v n="$rows" -v a="$bare_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", n / (b - a) }')
+psql_admin -d postgres -c "SELECT pg_drop_replication_slot('$bare_slot')" >/dev/null
 
 log "cloning $wal_db into $poll_db for the polling drain"
 psql_admin -d postgres -c "CREATE DATABASE $poll_db TEMPLATE $wal_db STRATEGY FILE_COPY" >/dev/null
@@ -146,7 +158,9 @@ cat <<RESULT
 | --source wal (slot to $target_lsn) | $wal_rate | $(ratio "$wal_rate") | $wal_seconds | $wal_rss | >= 100,000/s |
 | polling (--once) | $poll_rate | $(ratio "$poll_rate") | $poll_seconds | $poll_rss | >= 50,000/s |
 | ceiling: raw producer, no DB | $ceiling_rate | 100% | | | |
+| ceiling: the walsender alone (pg_recvlogical to /dev/null) | $bare_rate | $(ratio "$bare_rate") | | | |
 
+--source wal / the walsender alone: $(awk -v a="$wal_rate" -v b="$bare_rate" 'BEGIN { printf "%.0f%%", 100 * a / b }')
 --source wal: every row published after ${wal_published_seconds}s, the slot confirmed to the fill's end after ${wal_seconds}s (the figure above).
 WAL streamed: $((slot_bytes / 1048576)) MB; fill ${fill_seconds}s
 Raw producer: $ceiling
