@@ -139,7 +139,7 @@ core::Status Relay::ensureProducer() {
   producer_options.extra = {
       {"message.timeout.ms", std::to_string(options_.delivery_timeout.count())},
       // A batch is produced whole and then awaited: lingering only delays the
-      // last messages (2 ms per batch; bench/RESULTS.md, "linger").
+      // last messages (2 ms per batch; bench/RESULTS.md, "no linger").
       {"linger.ms", "0"},
       {"message.max.bytes", std::to_string(options_.max_message_bytes + 4096)}};
   producer_options.extra.insert(producer_options.extra.end(), options_.kafka_properties.begin(),
