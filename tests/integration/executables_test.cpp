@@ -83,12 +83,14 @@ TEST_CASE("an unreachable database is a one-line error, exit 3, without hanging"
   for (const auto& e : executables()) {
     CAPTURE(std::string(e.path));
     std::string flags = e.good_flags;
-    // The same role on a port where nothing listens.
-    const std::string base = testing::pgUrlBase();
-    const std::string server = base.substr(base.find('@'));  // "@127.0.0.1:15433"
-    const auto at = flags.find(server);
-    REQUIRE(at != std::string::npos);
-    flags.replace(at, server.size(), "@127.0.0.1:1");
+    // The same role on a port where nothing listens: the server part of its
+    // URL ("@127.0.0.1:15433", or the relay's "@%2F…%2Fpg-socket:15433").
+    const auto scheme = flags.find("postgresql://");
+    REQUIRE(scheme != std::string::npos);
+    const auto at = flags.find('@', scheme);
+    const auto path = flags.find('/', at);
+    REQUIRE(path != std::string::npos);
+    flags.replace(at, path - at, "@127.0.0.1:1");
     const auto started = std::chrono::steady_clock::now();
     auto r = run(e, flags);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));

@@ -60,11 +60,18 @@ class WalRelay {
   // Until `relay` streams the slot. Its log says so only once the slot is
   // created, and rows committed before that are not in the stream (while a
   // slot is being created it is already `active`, waiting for the
-  // transactions that hold an xid anywhere in the cluster to end).
-  bool waitStreaming(const testing::ChildProcess& relay) const {
+  // transactions that hold an xid anywhere in the cluster to end). A slot it
+  // created is drained by query first (the polling mode's batches, where
+  // rows after a refused one are sent again): until the log says that drain
+  // is over, unless `until_drained` is false.
+  bool waitStreaming(const testing::ChildProcess& relay, bool until_drained = true) const {
     return testing::waitUntil(
         [&]() {
-          return relay.output().find("streaming replication slot " + slot_) != std::string::npos &&
+          const auto log = relay.output();
+          const bool drained =
+              !until_drained || log.find("slot " + slot_ + " is new") == std::string::npos ||
+              log.find("rows written before slot " + slot_ + " are out") != std::string::npos;
+          return log.find("streaming replication slot " + slot_) != std::string::npos && drained &&
                  streaming();
         },
         kSlotWait);
