@@ -50,11 +50,12 @@ class WalSource {
   std::size_t rowsAhead() const { return ahead_.rows.size(); }
   // Every row up to `lsn` is delivered: tells the server at once.
   core::Status confirm(Lsn lsn);
-  // Sends the status update when the server asked for one or it is due.
-  core::Status keepAlive();
   Lsn confirmed() const { return confirmed_; }
 
  private:
+  // Sends the status update when the server asked for one or it is due
+  // (read and readAhead call it: the relay only has to keep reading).
+  core::Status keepAlive();
   // Handles one message; adds a finished transaction to `batch`.
   core::Status take(const ReplicationMessage& message, WalBatch& batch);
 
